@@ -1,0 +1,67 @@
+# The one entry point. `make run` starts the platform locally; `make test` runs every test.
+# Needs only Python 3.11, Node 20 and apt on the machine; everything else is installed here.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAGE ?=
+PYTEST_ARGS ?=
+# apt-get needs root; use sudo when we are not root and sudo exists.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
+
+.PHONY: run test reset package lint bench lock install system-deps frontend clean help
+
+help:
+	@echo "make run      start the local stack (http://127.0.0.1:$${PORT:-8000}/)"
+	@echo "make test     install what the tests need and run the whole suite"
+	@echo "make package  build deployable packages into dist/<stage>/ (STAGE=laoshan for one)"
+	@echo "make bench    measure and write BENCHMARKS.md"
+	@echo "make reset    wipe the local stack's data"
+
+# The virtualenv, rebuilt when the lock file changes. Chalice pins pip<26.3.
+$(VENV)/.installed: requirements-dev.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check "pip>=23,<26.3"
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium and a CJK font for the browser tests (never a downloaded browser).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then \
+	  echo "installing chromium and fonts-wqy-microhei with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei fontconfig >/dev/null; \
+	fi
+
+# The single-page app, once frontend/package.json exists.
+frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+
+run: install frontend
+	$(PY) -m infra.local.stack
+
+test: install system-deps frontend
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+reset:
+	rm -rf .local-data
+
+package: install
+	$(PY) -m infra.build package $(if $(STAGE),--stage $(STAGE))
+
+lint: install
+	$(PY) -m infra.build lint
+
+bench: install
+	$(PY) -m tests.bench.run
+
+# Regenerate the lock files from pyproject.toml (needs the package registry).
+lock: install
+	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras -o layers/requirements.txt pyproject.toml
+
+clean:
+	rm -rf vendor dist build .pytest_cache

@@ -1,0 +1,72 @@
+"""Calendar routes: deadlines and working days (public), loading a year's holiday notice (admin)."""
+from __future__ import annotations
+
+from functions.calendar import service
+from functions.calendar.notices import parse_notice
+from functions.calendar.schemas import (
+    DayOut,
+    DaysQuery,
+    DeadlineOut,
+    DeadlineQuery,
+    NoticeIn,
+    NoticeLoadedOut,
+    NoticeSummaryOut,
+)
+from functions.identity.principal import ADMIN
+from functions.refdata.divisions import CITY
+from functions.shared.errors import FieldError, Forbidden, ValidationFailed
+from functions.shared.routes import ApiBlueprint, Call
+
+bp = ApiBlueprint(__name__, tag="calendar")
+
+
+@bp.api("/calendar/deadline", summary="When a period that starts at `from` ends", query=DeadlineQuery, response=DeadlineOut, roles=None)
+def deadline(call: Call):
+    query: DeadlineQuery = call.query
+    calendar = service.get_calendar(call.now)
+    if query.hours is not None:
+        result, rule = calendar.add_hours(query.start, query.hours), f"hours:{query.hours}"
+    elif query.working_days is not None:
+        result, rule = calendar.add_working_days(query.start, query.working_days), f"working_days:{query.working_days}"
+    else:
+        result, rule = calendar.add_days(query.start, query.days), f"days:{query.days}"
+    return DeadlineOut(deadline=result.due, provisional=result.provisional, rule=rule)
+
+
+@bp.api("/calendar/days", summary="Each day of a range: working or not, and its holiday", query=DaysQuery, response=list[DayOut], roles=None)
+def days(call: Call):
+    calendar = service.get_calendar(call.now)
+    return [
+        DayOut(date=d.date, working=d.working, holiday_name=d.holiday_name, provisional=d.provisional)
+        for d in calendar.days(call.query.start, call.query.to)
+    ]
+
+
+@bp.api("/calendar/notices", summary="The holiday notices operators have loaded", response=list[NoticeSummaryOut], roles=None)
+def notices(call: Call):
+    return [
+        NoticeSummaryOut(year=year, source=notice.source, loaded_at=None, loaded_by=None)
+        for year, notice in sorted(service.stored_notices().items())
+    ]
+
+
+@bp.api(
+    "/calendar/notices/{year}",
+    "PUT",
+    summary="Load (or replace) a year's State Council holiday notice; recomputes open provisional deadlines",
+    body=NoticeIn,
+    response=NoticeLoadedOut,
+    roles=(ADMIN,),
+    errors=(409,),
+)
+def load_notice(call: Call):
+    if call.caller.district != CITY:
+        raise Forbidden("Only a city administrator loads the national holiday calendar.")
+    body: NoticeIn = call.body
+    if str(body.year) != call.params["year"]:
+        raise ValidationFailed([FieldError("year", f"the body is for {body.year} but the path says {call.params['year']}")])
+    notice = parse_notice(body.model_dump(mode="json"))
+    recomputed = service.load_notice(notice, loaded_by=call.caller.sub, now=call.now)
+    call.uow.audit(f"calendar-notice#{body.year}", "calendar.notice_loaded", after=body.model_dump(mode="json"))
+    call.uow.emit("calendar.notice_loaded", {"year": body.year, "recomputed_clocks": recomputed}, recipients=[f"org:{call.caller.org_id}"])
+    return NoticeLoadedOut(year=body.year, recomputed_clocks=recomputed)

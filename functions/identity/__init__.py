@@ -1,0 +1,1 @@
+"""Identity: who is calling (verified bearer tokens) and what they may see or change."""

@@ -1,0 +1,106 @@
+"""Identity routes: bank client credentials (RFC 6749 §4.4), the JWKS, the dev issuer's login."""
+from __future__ import annotations
+
+import json
+
+from chalice import Response
+
+from functions.identity import service, tokens
+from functions.identity.schemas import (
+    ClientCredentialsIn,
+    ClientTokenOut,
+    DevLoginIn,
+    DevUserOut,
+    TokenOut,
+    WhoAmIOut,
+)
+from functions.shared.errors import DomainError
+from functions.shared.routes import ApiBlueprint, Call
+
+bp = ApiBlueprint(__name__, tag="identity")
+
+
+def _oauth_error(status: int, error: str, description: str) -> Response:
+    # RFC 6749 §5.2 prescribes this body for token-endpoint errors; bank clients' OAuth
+    # libraries parse it, so it is kept here instead of problem+json.
+    headers = {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="qingdao-platform"'
+    return Response(json.dumps({"error": error, "error_description": description}), status_code=status, headers=headers)
+
+
+@bp.api(
+    "/oauth/token",
+    "POST",
+    summary="Bank client credentials grant (RFC 6749 §4.4)",
+    form=ClientCredentialsIn,
+    response=ClientTokenOut,
+    roles=None,
+    idempotent=False,
+    errors=(401, 429),
+    raw=True,
+)
+def oauth_token(call: Call):
+    form: ClientCredentialsIn = call.body
+    if form.grant_type != "client_credentials":
+        return _oauth_error(400, "unsupported_grant_type", "Only client_credentials is supported.")
+    try:
+        grant = service.client_credentials(form.client_id, form.client_secret, call.now)
+    except service.InvalidClient as error:
+        return _oauth_error(401, "invalid_client", error.detail)
+    except DomainError:
+        raise
+    body = ClientTokenOut(access_token=grant.access_token, token_type="Bearer", expires_in=grant.expires_in, scope=grant.scope)
+    return Response(
+        body.model_dump_json(),
+        status_code=200,
+        headers={"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+@bp.api("/auth/jwks.json", summary="The platform issuer's public keys (JWKS)", roles=None)
+def jwks(call: Call):
+    return tokens.platform_keys.jwks(call.now)
+
+
+@bp.api("/auth/me", summary="Who the bearer token says the caller is", response=WhoAmIOut)
+def whoami(call: Call):
+    p = call.caller
+    return WhoAmIOut(sub=p.sub, role=p.role, org_id=p.org_id, district=p.district, name=p.name)
+
+
+@bp.api(
+    "/auth/dev-users",
+    summary="The demo people (local and dev stages only)",
+    response=list[DevUserOut],
+    roles=None,
+    dev_only=True,
+)
+def dev_users(call: Call):
+    return [
+        DevUserOut(
+            user_id=u.user_id,
+            role=u.role,
+            org_id=u.org_id,
+            display_name=u.display_name,
+            district=u.district,
+            client_id=u.client_id,
+            client_secret=u.client_secret,
+        )
+        for u in service.list_dev_users()
+    ]
+
+
+@bp.api(
+    "/auth/dev-login",
+    "POST",
+    summary="Sign in as a demo person (local and dev stages only)",
+    body=DevLoginIn,
+    response=TokenOut,
+    roles=None,
+    idempotent=False,
+    dev_only=True,
+)
+def dev_login(call: Call):
+    grant = service.dev_login(call.body.user_id, call.now)
+    return TokenOut(access_token=grant.access_token, token_type="Bearer", expires_in=grant.expires_in)

@@ -1,0 +1,1 @@
+"""Notifications: the outbox relay and the channels it delivers through."""

@@ -1,0 +1,1 @@
+"""Platform operations: health, the OpenAPI document, the dev clock and job controls."""

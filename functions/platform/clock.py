@@ -1,0 +1,69 @@
+"""The movable clock of local and dev stages: real time plus a forward offset kept in DynamoDB.
+
+`POST /api/dev/clock` adds to the offset (never subtracts), so a demo can jump ahead and watch a
+deadline pass. Every process reads the same offset; it is cached for a moment to keep requests cheap.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from functions.platform.models import PlatformSetting
+from functions.shared.audit import UnitOfWork
+from functions.shared.clock import isoformat_utc
+
+CLOCK_SETTING = "clock"
+CACHE_SECONDS = 2.0
+MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600
+
+
+class MovableClock:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._offset = 0
+        self._read_at = -CACHE_SECONDS
+
+    def offset_seconds(self) -> int:
+        with self._lock:
+            if time.monotonic() - self._read_at >= CACHE_SECONDS:
+                try:
+                    self._offset = int(PlatformSetting.get(CLOCK_SETTING).offset_seconds)
+                except PlatformSetting.DoesNotExist:
+                    self._offset = 0
+                self._read_at = time.monotonic()
+            return self._offset
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + timedelta(seconds=self.offset_seconds())
+
+    def advance(self, uow: UnitOfWork, seconds: int) -> int:
+        """Add `seconds` to the offset in the caller's unit of work (audited); returns the new offset.
+
+        Conditional on the offset read here, so two concurrent advances never lose one another:
+        the loser gets 409 and can retry.
+        """
+        try:
+            current = PlatformSetting.get(CLOCK_SETTING, consistent_read=True)
+            before = int(current.offset_seconds)
+            condition = PlatformSetting.offset_seconds == before
+        except PlatformSetting.DoesNotExist:
+            before = 0
+            condition = PlatformSetting.name.does_not_exist()
+        after = before + seconds
+        uow.put(
+            PlatformSetting(name=CLOCK_SETTING, offset_seconds=after, updated_at=isoformat_utc(uow.now)),
+            condition,
+            label="clock",
+        )
+        uow.audit("platform-setting#clock", "clock.advanced", before={"offset_seconds": before}, after={"offset_seconds": after})
+        self.forget()  # the next reading comes from the table, after the commit
+        return after
+
+    def forget(self) -> None:
+        with self._lock:
+            self._read_at = -CACHE_SECONDS
+
+    @staticmethod
+    def at_offset(offset_seconds: int) -> datetime:
+        return datetime.now(timezone.utc) + timedelta(seconds=offset_seconds)

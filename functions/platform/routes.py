@@ -1,0 +1,101 @@
+"""Platform routes: health, the OpenAPI document, and the dev controls of local and dev stages."""
+from __future__ import annotations
+
+import json
+
+from functions.notifications.models import MailboxMessage
+from functions.platform import jobs_runtime
+from functions.platform.schemas import (
+    ClockAdvanceIn,
+    ClockOut,
+    HealthOut,
+    JobOut,
+    JobRunOut,
+    MailboxItemOut,
+    MailboxQuery,
+)
+from functions.settings import get_settings
+from functions.shared.clock import get_clock
+from functions.shared.errors import NotFound
+from functions.shared.openapi import build_document
+from functions.shared.routes import ApiBlueprint, Call
+
+bp = ApiBlueprint(__name__, tag="platform")
+
+
+@bp.api("/health", summary="Liveness of this stage", response=HealthOut, roles=None)
+def health(call: Call):
+    settings = get_settings()
+    return HealthOut(status="ok", stage=settings.stage, version=settings.version)
+
+
+@bp.api("/openapi.json", summary="This document", roles=None)
+def openapi(call: Call):
+    settings = get_settings()
+    return build_document("Qingdao unified enterprise service platform", settings.version)
+
+
+@bp.api("/dev/clock", summary="The platform clock (local and dev stages)", response=ClockOut, roles=None, dev_only=True)
+def clock(call: Call):
+    moving = get_clock()
+    offset = moving.offset_seconds() if hasattr(moving, "offset_seconds") else 0
+    return ClockOut(now=moving.now(), offset_seconds=offset)
+
+
+@bp.api(
+    "/dev/clock",
+    "POST",
+    summary="Move the platform clock forward (never back)",
+    body=ClockAdvanceIn,
+    response=ClockOut,
+    roles=None,
+    dev_only=True,
+    errors=(409,),
+)
+def advance_clock(call: Call):
+    moving = get_clock()
+    if not hasattr(moving, "advance"):
+        raise NotFound("This stage's clock cannot be moved.")
+    offset = moving.advance(call.uow, call.body.advance_seconds)
+    return ClockOut(now=moving.at_offset(offset), offset_seconds=offset)
+
+
+@bp.api("/dev/jobs", summary="The scheduled and queue jobs the app registered", response=list[JobOut], roles=None, dev_only=True)
+def jobs(call: Call):
+    return [JobOut(**job.__dict__) for job in jobs_runtime.list_jobs(bp.current_app)]
+
+
+@bp.api(
+    "/dev/jobs/{name}/run",
+    "POST",
+    summary="Run one scheduled job now and report what it did",
+    response=JobRunOut,
+    roles=None,
+    idempotent=False,
+    dev_only=True,
+)
+def run_job(call: Call):
+    name = call.params["name"]
+    job = next((j for j in jobs_runtime.list_jobs(bp.current_app) if j.name == name), None)
+    if job is None or job.kind != "schedule":
+        raise NotFound(f"No scheduled job named {name!r}; see GET /api/dev/jobs.")
+    now = get_clock().now()
+    result = jobs_runtime.run_scheduled(bp.current_app, job, now, get_settings().region)
+    return JobRunOut(name=name, ran_at=now, result=result if isinstance(result, dict) else {"result": result})
+
+
+@bp.api(
+    "/dev/mailbox",
+    summary="Notices delivered to one recipient's local mailbox (local and dev stages)",
+    query=MailboxQuery,
+    response=list[MailboxItemOut],
+    roles=None,
+    dev_only=True,
+)
+def mailbox(call: Call):
+    return [
+        MailboxItemOut(
+            recipient=m.recipient, topic=m.topic, payload=json.loads(m.payload), message_id=m.message_id, at=m.at_id.split("#")[0]
+        )
+        for m in MailboxMessage.query(call.query.recipient, scan_index_forward=False, limit=50)
+    ]

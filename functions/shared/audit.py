@@ -1,0 +1,236 @@
+"""Audit records and outbox messages, and the unit of work that commits them with the change.
+
+Access patterns
+| pattern                                   | key / index                                   | call  |
+|-------------------------------------------|-----------------------------------------------|-------|
+| history of one object (timeline, audit)   | audit: hash `entity`, range `at_seq`          | Query |
+| what one organisation's people did        | audit GSI `actor-index`: `actor_org`, `at_seq`| Query |
+| outbox messages waiting for delivery      | outbox GSI `pending-index`: `pending_shard`, `created_at` (sparse: only while pending) | Query |
+| one outbox message                        | outbox: hash `message_id`                     | GetItem |
+
+Every state change goes through a `UnitOfWork`: the change, its audit record and its outbox
+messages commit in one DynamoDB transaction, so nothing acknowledged is half-written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from pynamodb.attributes import (
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from functions.shared.clock import isoformat_utc
+from functions.shared.errors import Conflict
+from functions.shared.models import BaseMeta, table_name
+
+# Pending outbox messages are spread over a few partitions so a busy stack never has one hot key;
+# the relay queries each shard.
+OUTBOX_SHARDS = 4
+MAX_TRANSACTION_ITEMS = 100
+
+
+class ActorIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "actor-index"
+        projection = AllProjection()
+
+    actor_org = UnicodeAttribute(hash_key=True)
+    at_seq = UnicodeAttribute(range_key=True)
+
+
+class AuditRecord(Model):
+    class Meta(BaseMeta):
+        table_name = table_name("audit")
+
+    entity = UnicodeAttribute(hash_key=True)
+    at_seq = UnicodeAttribute(range_key=True)
+    action = UnicodeAttribute()
+    actor_sub = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    actor_org = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    before = UnicodeAttribute(null=True)
+    after = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    actor_index = ActorIndex()
+
+
+class PendingIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "pending-index"
+        projection = AllProjection()
+
+    pending_shard = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxMessage(Model):
+    class Meta(BaseMeta):
+        table_name = table_name("outbox")
+
+    message_id = UnicodeAttribute(hash_key=True)
+    topic = UnicodeAttribute()
+    payload = UnicodeAttribute()  # JSON
+    recipients = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+    pending_shard = UnicodeAttribute(null=True)
+    delivered_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    pending_index = PendingIndex()
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.payload)
+
+
+SYSTEM_ACTOR = {"sub": "system", "role": "system", "org_id": "platform"}
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@dataclass
+class UnitOfWork:
+    """Collects the writes of one request or job and commits them in one transaction.
+
+    Domain services add writes; they never commit. The route layer (or the job) commits once,
+    after adding its own records (the idempotency record of the request, for one).
+    """
+
+    actor_sub: str
+    actor_role: str
+    actor_org: str
+    request_id: str
+    now: datetime
+    _puts: list[tuple[Model, Condition | None, str]] = field(default_factory=list)
+    _updates: list[tuple[Model, list, Condition | None, str]] = field(default_factory=list)
+    _deletes: list[tuple[Model, Condition | None, str]] = field(default_factory=list)
+    _checks: list[tuple[type[Model], Any, Any, Condition, str]] = field(default_factory=list)
+    _sequence: int = 0
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+    @classmethod
+    def for_actor(cls, actor: Any, request_id: str, now: datetime) -> "UnitOfWork":
+        if actor is None:
+            return cls(SYSTEM_ACTOR["sub"], SYSTEM_ACTOR["role"], SYSTEM_ACTOR["org_id"], request_id, now)
+        return cls(actor.sub, actor.role, actor.org_id, request_id, now)
+
+    # -- writes ---------------------------------------------------------------------------
+    def put(self, item: Model, condition: Condition | None = None, label: str = "") -> None:
+        self._puts.append((item, condition, label or type(item).__name__))
+
+    def update(self, item: Model, actions: list, condition: Condition | None = None, label: str = "") -> None:
+        self._updates.append((item, actions, condition, label or type(item).__name__))
+
+    def delete(self, item: Model, condition: Condition | None = None, label: str = "") -> None:
+        self._deletes.append((item, condition, label or type(item).__name__))
+
+    def check(self, model: type[Model], hash_key: Any, range_key: Any, condition: Condition, label: str = "") -> None:
+        self._checks.append((model, hash_key, range_key, condition, label or model.__name__))
+
+    def audit(self, entity: str, action: str, before: Any = None, after: Any = None, note: str | None = None) -> AuditRecord:
+        self._sequence += 1
+        record = AuditRecord(
+            entity=entity,
+            at_seq=f"{isoformat_utc(self.now)}#{self.request_id}#{self._sequence:03d}",
+            action=action,
+            actor_sub=self.actor_sub,
+            actor_role=self.actor_role,
+            actor_org=self.actor_org,
+            request_id=self.request_id,
+            before=_json(before),
+            after=_json(after),
+            note=note,
+        )
+        self.put(record, AuditRecord.entity.does_not_exist(), label="audit")
+        return record
+
+    def emit(self, topic: str, payload: dict[str, Any], recipients: Iterable[str] = ()) -> OutboxMessage:
+        # Derived from the request, so a retried commit of the same request writes the same message.
+        self._sequence += 1
+        seed = f"{self.request_id}#{self._sequence}#{topic}"
+        message_id = uuid.UUID(hashlib.sha256(seed.encode()).hexdigest()[:32]).hex
+        message = OutboxMessage(
+            message_id=message_id,
+            topic=topic,
+            payload=_json(payload),
+            recipients=list(recipients),
+            created_at=isoformat_utc(self.now),
+            pending_shard=f"p{int(message_id, 16) % OUTBOX_SHARDS}",
+        )
+        self.messages.append(message)
+        self.put(message, OutboxMessage.message_id.does_not_exist(), label="outbox")
+        return message
+
+    # -- commit ---------------------------------------------------------------------------
+    @property
+    def empty(self) -> bool:
+        return not (self._puts or self._updates or self._deletes or self._checks)
+
+    def _labels_in_wire_order(self) -> list[str]:
+        # PynamoDB sends condition checks, then deletes, then puts, then updates; cancellation
+        # reasons come back in that order.
+        return (
+            [c[4] for c in self._checks]
+            + [d[2] for d in self._deletes]
+            + [p[2] for p in self._puts]
+            + [u[3] for u in self._updates]
+        )
+
+    def commit(self, client_request_token: str | None = None) -> None:
+        if self.empty:
+            return
+        size = len(self._puts) + len(self._updates) + len(self._deletes) + len(self._checks)
+        if size > MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"a unit of work holds {size} writes; DynamoDB allows {MAX_TRANSACTION_ITEMS}")
+        meta = BaseMeta
+        connection = Connection(
+            region=meta.region,
+            host=meta.host,
+            connect_timeout_seconds=meta.connect_timeout_seconds,
+            read_timeout_seconds=meta.read_timeout_seconds,
+            max_retry_attempts=meta.max_retry_attempts,
+        )
+        token = None
+        if client_request_token:
+            token = hashlib.sha256(client_request_token.encode()).hexdigest()[:36]
+        try:
+            with TransactWrite(connection=connection, client_request_token=token) as transaction:
+                for model, hash_key, range_key, condition, _ in self._checks:
+                    transaction.condition_check(model, hash_key, range_key, condition=condition)
+                for item, condition, _ in self._deletes:
+                    transaction.delete(item, condition=condition)
+                for item, condition, _ in self._puts:
+                    transaction.save(item, condition=condition)
+                for item, actions, condition, _ in self._updates:
+                    transaction.update(item, actions=actions, condition=condition)
+        except TransactWriteError as error:
+            reasons = error.cancellation_reasons or []
+            labels = self._labels_in_wire_order()
+            failed = [
+                labels[i] if i < len(labels) else "?"
+                for i, reason in enumerate(reasons)
+                if reason is not None and reason.code == "ConditionalCheckFailed"
+            ]
+            if failed:
+                conflict = Conflict("The object changed or is in a state that does not allow this action.")
+                conflict.failed_labels = failed  # type: ignore[attr-defined]
+                raise conflict from None
+            raise

@@ -1,0 +1,76 @@
+"""The one platform clock: every deadline, sweep and expiry reads `get_clock().now()`.
+
+Tests inject a `FixedClock`; stages with dev features use the movable clock of
+`functions.platform.clock` so a demo can jump forward and watch an SLA breach happen.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class FixedClock:
+    """A clock that only moves when told to: for tests."""
+
+    def __init__(self, at: datetime):
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._now = at.astimezone(timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> datetime:
+        self._now += timedelta(**delta)
+        return self._now
+
+
+_clock: Clock | None = None
+
+
+def get_clock() -> Clock:
+    global _clock
+    if _clock is None:
+        from functions.settings import get_settings
+
+        if get_settings().dev_features:
+            from functions.platform.clock import MovableClock
+
+            _clock = MovableClock()
+        else:
+            _clock = SystemClock()
+    return _clock
+
+
+def set_clock(clock: Clock | None) -> None:
+    """Install a clock (tests), or None to go back to the stage's default."""
+    global _clock
+    _clock = clock
+
+
+def to_shanghai(moment: datetime) -> datetime:
+    return moment.astimezone(SHANGHAI)
+
+
+def isoformat_utc(moment: datetime) -> str:
+    """Sortable storage form: UTC, second precision or finer, with a Z."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def parse_instant(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset")
+    return moment

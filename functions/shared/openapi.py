@@ -1,0 +1,145 @@
+"""The OpenAPI 3.1 document, generated from the routes' own validating schemas.
+
+Routes register a `RouteSpec` when they are declared (see `functions.shared.routes`); the document
+is built from those specs and the pydantic models' JSON Schemas, so it cannot drift.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    summary: str
+    tag: str
+    status: int = 200
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None  # a model, list[model], or None
+    roles: tuple[str, ...] | None = None  # None: public
+    idempotent: bool = False
+    form_body: type[BaseModel] | None = None
+    error_statuses: tuple[int, ...] = field(default=())
+
+
+_ROUTES: list[RouteSpec] = []
+
+
+def register(spec: RouteSpec) -> None:
+    _ROUTES.append(spec)
+
+
+def registered_routes() -> list[RouteSpec]:
+    return list(_ROUTES)
+
+
+def _schema_ref(model: Any, components: dict[str, Any]) -> dict[str, Any]:
+    origin = getattr(model, "__origin__", None)
+    if origin is list:
+        (item,) = model.__args__
+        return {"type": "array", "items": _schema_ref(item, components)}
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
+    params = []
+    for segment in spec.path.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            params.append({"name": segment[1:-1], "in": "path", "required": True, "schema": {"type": "string"}})
+    if spec.query is not None:
+        schema = spec.query.model_json_schema()
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    if spec.idempotent:
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "A replay with the same key returns the first response; "
+                "the same key with a different body is refused with 422.",
+                "schema": {"type": "string", "maxLength": 128},
+            }
+        )
+    return params
+
+
+def build_document(title: str, version: str, server_url: str = "/") -> dict[str, Any]:
+    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
+    paths: dict[str, Any] = {}
+    for spec in sorted(_ROUTES, key=lambda s: (s.path, s.method)):
+        operation: dict[str, Any] = {
+            "summary": spec.summary,
+            "tags": [spec.tag],
+            "operationId": f"{spec.method.lower()}_{spec.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+            "parameters": _parameters(spec),
+            "responses": {},
+        }
+        if spec.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _schema_ref(spec.body, components)}},
+            }
+        if spec.form_body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": _schema_ref(spec.form_body, components)}
+                },
+            }
+        success: dict[str, Any] = {"description": "OK"}
+        if spec.response is not None:
+            success["content"] = {"application/json": {"schema": _schema_ref(spec.response, components)}}
+        operation["responses"][str(spec.status)] = success
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        statuses = {400, 422} if (spec.body or spec.query or spec.form_body) else set()
+        if spec.body is not None:
+            statuses |= {413, 415}
+        if spec.roles is not None:
+            statuses |= {401, 403, 404}
+            operation["security"] = [{"bearer": []}]
+        statuses |= set(spec.error_statuses)
+        for status in sorted(statuses):
+            operation["responses"][str(status)] = {"description": "Problem", "content": problem}
+        paths.setdefault(spec.path, {})[spec.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }

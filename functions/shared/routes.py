@@ -1,0 +1,262 @@
+"""The route toolkit every platform's `routes.py` uses: `ApiBlueprint.api(...)`.
+
+One declaration gives a route its path under /api, its schemas (which validate the request and
+generate /api/openapi.json), who may call it, and the conventions of API.md: problem+json for
+every error, 400 for malformed JSON, 415 for a non-JSON body, 413 for a large one, 422 with a
+field list, `Idempotency-Key` replay, and one transaction for the change, its audit record, its
+outbox messages and its idempotency record. Views stay thin: parse (done here), resolve the
+caller (done here), call one service function, return.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import parse_qsl
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel
+
+from functions.identity.principal import Principal
+from functions.identity.tokens import verify
+from functions.settings import get_settings
+from functions.shared import idempotency
+from functions.shared.audit import UnitOfWork
+from functions.shared.clock import get_clock
+from functions.shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    MalformedRequest,
+    NotFound,
+    PayloadTooLarge,
+    Unauthenticated,
+    UnsupportedMediaType,
+)
+from functions.shared.logs import get_logger, request_id_var
+from functions.shared.openapi import RouteSpec, register
+from functions.shared.schemas import dump, parse
+
+MAX_BODY_BYTES = 1024 * 1024
+PROBLEM_TYPE_BASE = "https://qingdao-platform.example/problems/"
+ANY_ROLE = ("*",)
+log = get_logger(__name__)
+
+
+@dataclass
+class Reply:
+    """A view's answer when it is not a plain 200 (or the route's declared status)."""
+
+    body: Any = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """Everything a view needs, already parsed and verified."""
+
+    principal: Principal | None
+    params: dict[str, str]
+    body: Any
+    query: Any
+    request_id: str
+    uow: UnitOfWork
+    headers: dict[str, str]
+
+    @property
+    def now(self):
+        return self.uow.now
+
+    @property
+    def caller(self) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated()
+        return self.principal
+
+
+def problem_response(error: DomainError, instance: str = "") -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + error.code,
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        "code": error.code,
+    }
+    if instance:
+        body["instance"] = instance
+    if error.errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
+    headers = {"Content-Type": "application/problem+json", **error.headers}
+    if error.status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="qingdao-platform"')
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=error.status, headers=headers)
+
+
+def _json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+def _media_type(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _read_body(request, json_model, form_model) -> Any:
+    raw: bytes = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}.")
+    media = _media_type(request.headers)
+    if form_model is not None:
+        if media != "application/x-www-form-urlencoded":
+            raise UnsupportedMediaType("Send the form as application/x-www-form-urlencoded.")
+        try:
+            fields = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw)))
+        except (UnicodeDecodeError, ValueError):
+            raise MalformedRequest("The form body is not valid URL-encoded UTF-8.") from None
+        return parse(form_model, fields)
+    if media != "application/json":
+        raise UnsupportedMediaType("Send the body as application/json.")
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise MalformedRequest(f"The body is not valid JSON: {error}.") from None
+    if data is None:
+        raise MalformedRequest("The request needs a JSON body.")
+    return parse(json_model, data)
+
+
+def _read_query(request, model) -> Any:
+    raw = request.query_params or {}
+    if model is None:
+        return None
+    return parse(model, dict(raw))
+
+
+def _authenticate(request, roles: tuple[str, ...] | None, now) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    if roles is None and not header:
+        return None
+    if not header.lower().startswith("bearer "):
+        if roles is None:
+            return None
+        raise Unauthenticated("Send a bearer token in the Authorization header.")
+    principal = verify(header[7:].strip(), now)
+    if roles is not None and roles != ANY_ROLE and principal.role not in roles:
+        raise Forbidden(f"This route is for the roles: {', '.join(roles)}.")
+    return principal
+
+
+class ApiBlueprint(Blueprint):
+    def __init__(self, import_name: str, tag: str):
+        super().__init__(import_name)
+        self.tag = tag
+
+    def api(
+        self,
+        path: str,
+        method: str = "GET",
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        form: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        roles: tuple[str, ...] | None = ANY_ROLE,
+        idempotent: bool | None = None,
+        dev_only: bool = False,
+        errors: tuple[int, ...] = (),
+        raw: bool = False,
+    ) -> Callable:
+        """Declare a route. `roles=None` makes it public; `dev_only` routes answer 404 on production stages."""
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method == "POST"
+        full_path = "/api" + path
+        if not (dev_only and not get_settings().dev_features):
+            register(
+                RouteSpec(
+                    path=full_path,
+                    method=method,
+                    summary=summary,
+                    tag=self.tag,
+                    status=status,
+                    body=body,
+                    form_body=form,
+                    query=query,
+                    response=response,
+                    roles=roles,
+                    idempotent=idempotent,
+                    error_statuses=errors,
+                )
+            )
+
+        def decorator(view: Callable[[Call], Any]) -> Callable:
+            def handler(**params: str) -> Response:
+                return self._handle(view, full_path, method, params, body, form, query, status, roles, idempotent, dev_only, raw)
+
+            handler.__name__ = view.__name__
+            handler.__doc__ = view.__doc__
+            self.route(full_path, methods=[method], content_types=["*/*"])(handler)
+            return view
+
+        return decorator
+
+    def _handle(self, view, path, method, params, body_model, form_model, query_model, status, roles, idempotent, dev_only, raw) -> Response:
+        request = self.current_request
+        request_id = request_id_var.get()
+        if request_id == "-":
+            request_id = uuid.uuid4().hex
+        instance = request.context.get("path", path) if request.context else path
+        try:
+            if dev_only and not get_settings().dev_features:
+                raise NotFound("Not found.")
+            now = get_clock().now()
+            principal = _authenticate(request, roles, now)
+            query = _read_query(request, query_model)
+            body = _read_body(request, body_model, form_model) if (body_model or form_model) else None
+            uow = UnitOfWork.for_actor(principal, request_id, now)
+            headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+            record_key = fingerprint = None
+            key = headers.get("idempotency-key")
+            if idempotent and key is not None:
+                key = idempotency.validate_key(key)
+                caller = principal.sub if principal else "anonymous"
+                record_key = idempotency.key_id(caller, method, instance, key)
+                fingerprint = idempotency.request_fingerprint(method, instance, request.raw_body or b"")
+                stored = idempotency.find(record_key, fingerprint, now)
+                if stored is not None:
+                    return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
+            call = Call(principal, dict(params), body, query, request_id, uow, headers)
+            result = view(call)
+            if raw and isinstance(result, Response):
+                uow.commit(client_request_token=record_key or request_id)
+                return result
+            reply = result if isinstance(result, Reply) else Reply(body=result)
+            reply_status = reply.status or status
+            payload = dump(reply.body)
+            if record_key is not None and 200 <= reply_status < 300:
+                idempotency.remember(uow, record_key, fingerprint, reply_status, payload)
+            try:
+                uow.commit(client_request_token=record_key or request_id)
+            except Conflict as conflict:
+                if record_key is not None and "idempotency" in getattr(conflict, "failed_labels", ()):
+                    # Another request with this key won the race; answer what it answered.
+                    stored = idempotency.find(record_key, fingerprint, now)
+                    if stored is not None:
+                        return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
+                raise
+            return _json_response(payload, reply_status, reply.headers)
+        except DomainError as error:
+            return problem_response(error, instance)
+        except Exception:  # noqa: BLE001 - the last line of defence: never a stack trace to a client
+            log.exception("unhandled error")
+            internal = DomainError("An internal error occurred; it has been logged with the request id.")
+            internal.status, internal.code, internal.title = 500, "internal_error", "Internal server error"
+            return problem_response(internal, instance)

@@ -1,0 +1,74 @@
+"""Request and response schemas: pydantic models that validate requests and generate OpenAPI.
+
+One model serves both purposes, so the published document cannot drift from what is enforced.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, ValidationError
+
+from functions.shared.clock import SHANGHAI
+from functions.shared.errors import FieldError, ValidationFailed
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Schema(BaseModel):
+    """Base of every request and response schema: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _require_offset(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must carry a UTC offset, e.g. 2026-11-20T09:00:00+08:00")
+    return value
+
+
+# Times are accepted with any offset and always answered in +08:00 (API.md "Common").
+Instant = Annotated[
+    datetime,
+    AfterValidator(_require_offset),
+    PlainSerializer(lambda moment: moment.astimezone(SHANGHAI).isoformat(), return_type=str),
+]
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or "body"
+
+
+def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
+    found = []
+    for item in error.errors(include_url=False):
+        location = tuple(item["loc"])
+        # Tagged unions and function validators add their own names to the path; keep it readable.
+        location = tuple(p for p in location if not (isinstance(p, str) and p.startswith("function-")))
+        path = _field_path(location)
+        found.append(FieldError(field=f"{prefix}{path}" if prefix else path, message=item["msg"]))
+    return found
+
+
+def parse(model: type[M], data: Any, prefix: str = "") -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(field_errors(error, prefix)) from None
+
+
+def dump(value: Any) -> Any:
+    """Turn a response (a schema, a list of schemas, or plain JSON data) into JSON data."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=False)
+    if isinstance(value, list):
+        return [dump(item) for item in value]
+    if isinstance(value, dict):
+        return {key: dump(item) for key, item in value.items()}
+    return value

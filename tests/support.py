@@ -1,0 +1,32 @@
+"""Helpers for tests (import as `from tests.support import ...`)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def bearer(token: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", **extra}
+
+
+def json_headers(token: str | None = None, **extra: str) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", **extra}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def body(response) -> Any:
+    return json.loads(response.body)
+
+
+def assert_problem(response, status: int, field: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, (response.status_code, response.body)
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
+    problem = json.loads(response.body)
+    assert problem["status"] == status
+    assert problem["type"] and problem["title"] and problem["code"]
+    if field is not None:
+        fields = [error["field"] for error in problem.get("errors", [])]
+        assert field in fields, fields
+    return problem
