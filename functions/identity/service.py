@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from pynamodb.exceptions import PutError
+
 from functions.identity import tokens
 from functions.identity.models import DevUser, OAuthClient
 from functions.identity.principal import BANK, Principal
@@ -99,7 +101,7 @@ def register_client(client_id: str, secret: str, institution_id: str, district: 
     try:
         client.save(OAuthClient.client_id.does_not_exist())
         return True
-    except OAuthClient.PutError as error:
+    except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
@@ -126,7 +128,7 @@ def add_dev_user(user: DevUser) -> bool:
     try:
         user.save(DevUser.user_id.does_not_exist())
         return True
-    except DevUser.PutError as error:
+    except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise

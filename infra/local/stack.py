@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-jobs", action="store_true", help="do not drive scheduled and queue jobs")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    for noisy in ("werkzeug", "botocore", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     stack = LocalStack(args.port, args.data_dir, run_jobs=not args.no_jobs)
     stack.start()
     _print_banner(stack)

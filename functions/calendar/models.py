@@ -1,0 +1,161 @@
+"""Tables of the calendar: loaded holiday notices, and the SLA clocks of every platform.
+
+Access patterns (no Scan anywhere)
+| pattern                                    | key / index                                          | call    |
+|--------------------------------------------|------------------------------------------------------|---------|
+| one year's notice                          | calendar-notices: `kind`="notice", `year`            | GetItem |
+| every loaded notice (to build the calendar)| calendar-notices: `kind`="notice"                    | Query   |
+| the clocks of one object (appeal, claim)   | sla-clocks: `owner`                                  | Query   |
+| one clock                                  | sla-clocks: `owner`, `name`                          | GetItem |
+| open clocks due by an instant (sweeper)    | GSI `due-index`: `due_shard`, `due` <= t             | Query per shard |
+| open provisional clocks of a derived year  | GSI `provisional-index`: `provisional_year`, `owner` | Query   |
+
+Both GSIs are sparse: `due_shard` is set only while a clock is not met, `provisional_year` only
+while it is also provisional (the first derived year it counted through).
+
+Notices are few (one per year), so they share one partition and listing them is one Query.
+
+Both GSIs project ALL attributes: each consumer needs the whole clock (the sweeper its rule and
+warned/breached marks, the recompute its start, rule, extensions and version), clocks are a few
+hundred bytes, and KEYS_ONLY would cost a GetItem per hit. Billing is on demand (BaseMeta), so the
+indexes need no capacity units.
+
+Instants are stored as UTC ISO-8601 strings at whole seconds with a Z ("2027-01-11T16:00:00Z"):
+fixed width, so they sort as they compare and `due <= now` works on the string.
+"""
+from __future__ import annotations
+
+import zlib
+from datetime import datetime, timezone
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from functions.calendar.engine import Deadline
+from functions.shared.models import BaseMeta, table_name
+
+NOTICE_KIND = "notice"
+
+# Open clocks are spread over a few partitions of `due-index` so a busy stack has no hot key; the
+# sweeper queries each of `due_shards()`. A clock's shard is a hash of its key, so it never moves.
+DUE_SHARDS = 4
+
+
+def utc_stamp(moment: datetime) -> str:
+    """The storage form of an instant: UTC, whole seconds (truncated), Z. Sorts as it compares."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("naive datetime: every instant must carry its UTC offset")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc_stamp(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def due_shards() -> list[str]:
+    return [f"due#{i}" for i in range(DUE_SHARDS)]
+
+
+def due_shard_for(owner: str, name: str) -> str:
+    return f"due#{zlib.crc32(f'{owner}#{name}'.encode()) % DUE_SHARDS}"
+
+
+class CalendarNotice(Model):
+    """A loaded State Council holiday notice for one year; it overrides chinese_calendar for that year."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("calendar-notices")
+
+    kind = UnicodeAttribute(hash_key=True, default=NOTICE_KIND)
+    year = NumberAttribute(range_key=True)
+    notice = UnicodeAttribute()  # the notice file's JSON, as `notices.dump_notice` writes it
+    loaded_at = UnicodeAttribute()  # utc_stamp
+    loaded_by = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class DueIndex(GlobalSecondaryIndex["SlaClock"]):
+    class Meta:
+        index_name = "due-index"
+        projection = AllProjection()
+
+    due_shard = UnicodeAttribute(hash_key=True)
+    due = UnicodeAttribute(range_key=True)
+
+
+class ProvisionalIndex(GlobalSecondaryIndex["SlaClock"]):
+    class Meta:
+        index_name = "provisional-index"
+        projection = AllProjection()
+
+    provisional_year = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute(range_key=True)
+
+
+class SlaClock(Model):
+    """One deadline of one object: `owner` "appeal#A123", `name` "resolve_by".
+
+    Keep the sparse index keys right by changing deadlines only through `set_deadline` and meeting
+    a clock only through `mark_met` / `met_actions`.
+    """
+
+    class Meta(BaseMeta):
+        table_name = table_name("sla-clocks")
+
+    owner = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+    started_at = UnicodeAttribute()  # utc_stamp
+    rule = UnicodeAttribute()  # "hours:2" | "working_days:15" | "days:7"
+    extra_working_days = NumberAttribute(default=0)  # granted extensions, in working days
+    due = UnicodeAttribute()  # utc_stamp of the exclusive end
+    provisional = BooleanAttribute(default=False)
+    met_at = UnicodeAttribute(null=True)
+    breached_at = UnicodeAttribute(null=True)
+    warned_at = UnicodeAttribute(null=True)
+    # Sparse index keys: present only while the clock is open (and, for the second, provisional).
+    due_shard = UnicodeAttribute(null=True)
+    provisional_year = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+    due_index = DueIndex()
+    provisional_index = ProvisionalIndex()
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None
+
+    @property
+    def due_at(self) -> datetime:
+        return parse_utc_stamp(self.due)
+
+    @property
+    def started(self) -> datetime:
+        return parse_utc_stamp(self.started_at)
+
+    def set_deadline(self, deadline: Deadline) -> None:
+        self.due = utc_stamp(deadline.due)
+        self.provisional = deadline.provisional
+        self._refresh_index_keys(deadline.provisional_years)
+
+    def mark_met(self, at: datetime) -> None:
+        """Meet the clock on this item (then `save()`); it leaves both indexes."""
+        self.met_at = utc_stamp(at)
+        self._refresh_index_keys(())
+
+    def met_actions(self, at: datetime) -> list:
+        """The same as `mark_met`, as update actions for `update()` or a unit of work."""
+        return [
+            SlaClock.met_at.set(utc_stamp(at)),
+            SlaClock.due_shard.remove(),
+            SlaClock.provisional_year.remove(),
+        ]
+
+    def _refresh_index_keys(self, provisional_years: tuple[int, ...]) -> None:
+        if self.is_open:
+            self.due_shard = due_shard_for(self.owner, self.name)
+            # Filed under the first derived year: loading that year's notice is what recomputes it.
+            self.provisional_year = str(provisional_years[0]) if provisional_years else None
+        else:
+            self.due_shard = None
+            self.provisional_year = None

@@ -1,0 +1,186 @@
+"""The calendar's glue: the calendar with its loaded notices, loading a notice, and SLA clocks.
+
+- `get_calendar()` builds a `WorkingDayCalendar` from the stored notices, cached per process for
+  `CALENDAR_CACHE_SECONDS` (a notice loaded by another process shows up within that time).
+- `load_notice()` stores a year's notice and recomputes the open clocks that rested on the
+  derived (provisional) version of that year.
+- `compute_due()` is the one function that turns a clock rule into a deadline; `new_clock()`,
+  `recompute_clock()` and `grant_extension()` keep a clock's due date and index keys in step.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from functions.calendar.engine import PACKAGE_YEARS, Deadline, WorkingDayCalendar
+from functions.calendar.models import NOTICE_KIND, CalendarNotice, SlaClock, utc_stamp
+from functions.calendar.notices import YearNotice, dump_notice, parse_notice, validate_notice
+from functions.shared.clock import get_clock
+from functions.shared.errors import Conflict, FieldError, ValidationFailed
+
+CALENDAR_CACHE_SECONDS = 60
+
+# Four digits: 9999 hours or days is far beyond any legal period, and bounds the day-by-day count.
+_RULE = re.compile(r"^(hours|working_days|days):([1-9][0-9]{0,3})$")
+MAX_EXTRA_WORKING_DAYS = 366
+
+_cache: tuple[datetime, WorkingDayCalendar] | None = None
+
+
+# -- the calendar -------------------------------------------------------------------------------
+
+
+def get_calendar(now: datetime | None = None) -> WorkingDayCalendar:
+    """The calendar with every loaded notice; rebuilt when the cached one is older than the TTL."""
+    global _cache
+    now = now or get_clock().now()
+    if _cache is not None:
+        built_at, calendar = _cache
+        # Also rebuilt when `now` is before the build: a demo clock moved back must not pin it.
+        if built_at <= now < built_at + timedelta(seconds=CALENDAR_CACHE_SECONDS):
+            return calendar
+    calendar = WorkingDayCalendar(stored_notices())
+    _cache = (now, calendar)
+    return calendar
+
+
+def invalidate_calendar_cache() -> None:
+    global _cache
+    _cache = None
+
+
+def stored_notice_records() -> list[CalendarNotice]:
+    """Every loaded notice with who loaded it and when, by year: one Query on their single partition."""
+    return list(CalendarNotice.query(NOTICE_KIND, consistent_read=True))
+
+
+def stored_notices() -> dict[int, YearNotice]:
+    """Every loaded notice, by year."""
+    return {int(item.year): parse_notice(item.notice) for item in stored_notice_records()}
+
+
+def get_stored_notice(year: int) -> CalendarNotice | None:
+    try:
+        return CalendarNotice.get(NOTICE_KIND, year, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def load_notice(notice: YearNotice, loaded_by: str, now: datetime) -> int:
+    """Store `notice` (replacing that year's earlier one) and recompute the open provisional clocks
+    it settles. Returns how many clocks were rewritten.
+
+    Raises ValidationFailed for a bad notice and Conflict when another load of the same year
+    happened between our read and our write (the version check); retrying is safe.
+    """
+    validate_notice(notice)
+    if not loaded_by.strip():
+        raise ValidationFailed([FieldError(field="loaded_by", message="must not be empty")])
+    item = get_stored_notice(notice.year) or CalendarNotice(kind=NOTICE_KIND, year=notice.year)
+    item.notice = dump_notice(notice, indent=None)
+    item.loaded_at = utc_stamp(now)
+    item.loaded_by = loaded_by
+    try:
+        item.save()  # PynamoDB adds the condition on `version` (or on its absence for a new year)
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise Conflict(f"The {notice.year} notice was loaded by someone else meanwhile; load it again.") from None
+        raise
+    invalidate_calendar_cache()
+    return recompute_provisional_clocks(get_calendar(now), notice.year)
+
+
+def recompute_provisional_clocks(calendar: WorkingDayCalendar, year: int) -> int:
+    """Recompute the open clocks filed under `year` in `provisional-index` (and under earlier
+    derived years, which may have counted into `year` too). Returns how many were rewritten.
+
+    Each write is conditional on the clock's version and on it still being open; a clock that
+    changed meanwhile is skipped, since whoever changed it computed its deadline afresh.
+    """
+    earlier_derived = [y for y in range(PACKAGE_YEARS.stop, year) if not calendar.known_year(y)]
+    rewritten = 0
+    for filed_under in [*earlier_derived, year]:
+        for clock in SlaClock.provisional_index.query(str(filed_under)):
+            if not clock.is_open:  # the index lags the table; the condition below is the real guard
+                continue
+            if not recompute_clock(calendar, clock):
+                continue
+            try:
+                clock.save(condition=SlaClock.met_at.does_not_exist())
+            except PutError as error:
+                if error.cause_response_code == "ConditionalCheckFailedException":
+                    continue
+                raise
+            rewritten += 1
+    return rewritten
+
+
+# -- rules and clocks ---------------------------------------------------------------------------
+
+
+def parse_rule(rule: str) -> tuple[str, int]:
+    """"working_days:15" → ("working_days", 15). Kinds: hours (wall clock), working_days, days."""
+    match = _RULE.match(rule) if isinstance(rule, str) else None
+    if match is None:
+        raise ValidationFailed(
+            [FieldError(field="rule", message='expected "hours:N", "working_days:N" or "days:N" with N from 1 to 9999')]
+        )
+    return match.group(1), int(match.group(2))
+
+
+def compute_due(
+    calendar: WorkingDayCalendar, rule: str, started_at: datetime, extra_working_days: int = 0
+) -> Deadline:
+    """The deadline of `rule` started at `started_at`, plus granted extensions.
+
+    An extension of k working days runs from the day the original period ended: for a
+    working-day rule that is simply n + k working days; for the other kinds the deadline becomes
+    the end of the k-th working day after the day on which the original deadline fell.
+    """
+    kind, n = parse_rule(rule)
+    if isinstance(extra_working_days, bool) or not isinstance(extra_working_days, int) or not (
+        0 <= extra_working_days <= MAX_EXTRA_WORKING_DAYS
+    ):
+        raise ValidationFailed(
+            [FieldError(field="extra_working_days", message=f"a whole number from 0 to {MAX_EXTRA_WORKING_DAYS}")]
+        )
+    if kind == "working_days":
+        return calendar.add_working_days(started_at, n + extra_working_days)
+    base = calendar.add_hours(started_at, n) if kind == "hours" else calendar.add_days(started_at, n)
+    if not extra_working_days:
+        return base
+    # An exclusive end at 00:00 means the period's last day was the day before; 1 µs earlier lands on it.
+    extended = calendar.add_working_days(base.due - timedelta(microseconds=1), extra_working_days)
+    years = tuple(sorted({*base.provisional_years, *extended.provisional_years}))
+    return Deadline(due=extended.due, provisional=bool(years), provisional_years=years)
+
+
+def new_clock(calendar: WorkingDayCalendar, owner: str, name: str, rule: str, started_at: datetime) -> SlaClock:
+    """A clock with its deadline computed, not yet saved (save it, or put it in a unit of work)."""
+    # Stored starts have whole seconds; computing from the stored form makes a recompute agree.
+    started = started_at.replace(microsecond=0)
+    clock = SlaClock(owner=owner, name=name, rule=rule, started_at=utc_stamp(started), extra_working_days=0)
+    clock.set_deadline(compute_due(calendar, rule, started))
+    return clock
+
+
+def recompute_clock(calendar: WorkingDayCalendar, clock: SlaClock) -> bool:
+    """Recompute the clock's deadline on the item; True when anything stored changed (then save it)."""
+    before = (clock.due, clock.provisional, clock.provisional_year, clock.due_shard)
+    clock.set_deadline(compute_due(calendar, clock.rule, clock.started, int(clock.extra_working_days or 0)))
+    return (clock.due, clock.provisional, clock.provisional_year, clock.due_shard) != before
+
+
+def grant_extension(calendar: WorkingDayCalendar, clock: SlaClock, working_days: int) -> SlaClock:
+    """Extend an open clock by `working_days` more working days, on the item (then save it)."""
+    if not clock.is_open:
+        raise Conflict("The clock is already met; it cannot be extended.")
+    if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
+        raise ValidationFailed([FieldError(field="working_days", message="a whole number of at least 1")])
+    total = int(clock.extra_working_days or 0) + working_days
+    deadline = compute_due(calendar, clock.rule, clock.started, total)  # validates before changing the item
+    clock.extra_working_days = total
+    clock.set_deadline(deadline)
+    return clock
