@@ -94,15 +94,15 @@ def aws():
     with mock_aws():
         from functions.calendar.service import invalidate_calendar_cache
         from functions.identity.tokens import platform_keys
-        from functions.shared import clock as clock_module
         from functions.tables import all_models
 
         for model in all_models():
             model.create_table(wait=True)
         platform_keys.forget()
         invalidate_calendar_cache()
-        if type(clock_module._clock).__name__ == "MovableClock":
-            clock_module.set_clock(None)  # a fresh movable clock: no offset cached from another test's tables
+        from functions.platform.clock import movable_clock
+
+        movable_clock().forget()  # no offset cached from another test's tables
         yield
         platform_keys.forget()
         invalidate_calendar_cache()

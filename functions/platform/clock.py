@@ -67,3 +67,14 @@ class MovableClock:
     @staticmethod
     def at_offset(offset_seconds: int) -> datetime:
         return datetime.now(timezone.utc) + timedelta(seconds=offset_seconds)
+
+
+_movable: MovableClock | None = None
+
+
+def movable_clock() -> MovableClock:
+    """The process's one movable clock (the platform clock itself on local and dev stages)."""
+    global _movable
+    if _movable is None:
+        _movable = MovableClock()
+    return _movable

@@ -5,7 +5,13 @@ import json
 
 from functions.notifications.models import MailboxMessage
 from functions.platform import jobs_runtime
+from functions.platform.clock import MovableClock, movable_clock
+from functions.identity.access import READ, Resource, require
+from functions.identity.principal import ADMIN, AUDITOR, SUPERVISOR
 from functions.platform.schemas import (
+    AuditPageOut,
+    AuditQuery,
+    AuditRecordOut,
     ClockAdvanceIn,
     ClockOut,
     HealthOut,
@@ -15,7 +21,9 @@ from functions.platform.schemas import (
     MailboxQuery,
 )
 from functions.settings import get_settings
+from functions.shared.audit import audit_page
 from functions.shared.clock import get_clock
+from functions.shared.pagination import decode_cursor, encode_cursor
 from functions.shared.errors import NotFound
 from functions.shared.openapi import build_document
 from functions.shared.routes import ApiBlueprint, Call
@@ -37,9 +45,7 @@ def openapi(call: Call):
 
 @bp.api("/dev/clock", summary="The platform clock (local and dev stages)", response=ClockOut, roles=None, dev_only=True)
 def clock(call: Call):
-    moving = get_clock()
-    offset = moving.offset_seconds() if hasattr(moving, "offset_seconds") else 0
-    return ClockOut(now=moving.now(), offset_seconds=offset)
+    return ClockOut(now=get_clock().now(), offset_seconds=movable_clock().offset_seconds())
 
 
 @bp.api(
@@ -53,11 +59,8 @@ def clock(call: Call):
     errors=(409,),
 )
 def advance_clock(call: Call):
-    moving = get_clock()
-    if not hasattr(moving, "advance"):
-        raise NotFound("This stage's clock cannot be moved.")
-    offset = moving.advance(call.uow, call.body.advance_seconds)
-    return ClockOut(now=moving.at_offset(offset), offset_seconds=offset)
+    offset = movable_clock().advance(call.uow, call.body.advance_seconds)
+    return ClockOut(now=MovableClock.at_offset(offset), offset_seconds=offset)
 
 
 @bp.api("/dev/jobs", summary="The scheduled and queue jobs the app registered", response=list[JobOut], roles=None, dev_only=True)
@@ -99,3 +102,35 @@ def mailbox(call: Call):
         )
         for m in MailboxMessage.query(call.query.recipient, scan_index_forward=False, limit=50)
     ]
+
+
+@bp.api(
+    "/audit",
+    summary="One object's audit trail (who, when, what, before and after), oldest first",
+    query=AuditQuery,
+    response=AuditPageOut,
+    roles=(AUDITOR, ADMIN, SUPERVISOR),
+)
+def audit_trail(call: Call):
+    # Everything in a stack belongs to the stack's jurisdiction; platform routes check finer rules.
+    require(call.caller, READ, Resource("audit trail", call.query.entity, get_settings().division_code))
+    cursor = decode_cursor(call.query.cursor, expected={"entity": call.query.entity})
+    records, last_key = audit_page(call.query.entity, call.query.limit, cursor)
+    return AuditPageOut(
+        items=[
+            AuditRecordOut(
+                entity=r.entity,
+                at=r.at_seq.split("#")[0],
+                action=r.action,
+                actor_sub=r.actor_sub,
+                actor_role=r.actor_role,
+                actor_org=r.actor_org,
+                request_id=r.request_id,
+                before=json.loads(r.before) if r.before else None,
+                after=json.loads(r.after) if r.after else None,
+                note=r.note,
+            )
+            for r in records
+        ],
+        next_cursor=encode_cursor(last_key),
+    )

@@ -44,3 +44,27 @@ class MailboxItemOut(Schema):
     payload: dict
     message_id: str
     at: str
+
+
+class AuditQuery(Schema):
+    entity: str = Field(min_length=1, max_length=200, description="e.g. appeal#A123 or platform-setting#clock")
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class AuditRecordOut(Schema):
+    entity: str
+    at: str
+    action: str
+    actor_sub: str
+    actor_role: str
+    actor_org: str
+    request_id: str
+    before: dict | list | None
+    after: dict | list | None
+    note: str | None
+
+
+class AuditPageOut(Schema):
+    items: list[AuditRecordOut]
+    next_cursor: str | None

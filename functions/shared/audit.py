@@ -234,3 +234,10 @@ class UnitOfWork:
                 conflict.failed_labels = failed  # type: ignore[attr-defined]
                 raise conflict from None
             raise
+
+
+def audit_page(entity: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[AuditRecord], dict[str, Any] | None]:
+    """One page of an object's audit trail, oldest first: one Query."""
+    results = AuditRecord.query(entity, limit=limit, last_evaluated_key=cursor)
+    items = list(results)
+    return items, results.last_evaluated_key

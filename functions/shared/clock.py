@@ -46,9 +46,9 @@ def get_clock() -> Clock:
         from functions.settings import get_settings
 
         if get_settings().dev_features:
-            from functions.platform.clock import MovableClock
+            from functions.platform.clock import movable_clock
 
-            _clock = MovableClock()
+            _clock = movable_clock()
         else:
             _clock = SystemClock()
     return _clock
@@ -65,8 +65,8 @@ def to_shanghai(moment: datetime) -> datetime:
 
 
 def isoformat_utc(moment: datetime) -> str:
-    """Sortable storage form: UTC, second precision or finer, with a Z."""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    """Sortable storage form: UTC, fixed width with microseconds, so text order is time order."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_instant(value: str) -> datetime:

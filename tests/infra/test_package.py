@@ -1,0 +1,374 @@
+"""Packaging a stage: tables from the models, a policy scoped to the stage, the layer on every
+function, cfn-lint clean, reproducible zips, and a function that imports with nothing but its
+zip, its layer and the Lambda runtime's boto3."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from infra import build
+from infra.stages import load_stages
+from infra.ziputil import sha256
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).absolute().parents[2]
+LAYER_CACHE = ROOT / "build" / "layer"
+STAGE = "laoshan"  # the stage conftest's `packaged` fixture builds
+
+
+def stage_subprocess_env(stage: str) -> dict[str, str]:
+    return build.worker_env(load_stages()[stage].env, "cn-north-1")
+
+PREFIX = f"qd-{STAGE}"
+
+
+def resources_of(template: dict, type_: str) -> dict[str, dict]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
+
+
+def by_key(items: list[dict], key: str) -> dict:
+    return {item[key]: item for item in items}
+
+
+# --------------------------------------------------------------------------------------------
+# (b) tables equal the models
+
+
+def test_tables_equal_the_models(template, model_schemas):
+    tables = {t["Properties"]["TableName"]: t for t in resources_of(template, "AWS::DynamoDB::Table").values()}
+    assert set(tables) == set(model_schemas)
+    assert all(name.startswith(PREFIX + "-") for name in tables)
+    for name, model in model_schemas.items():
+        props = tables[name]["Properties"]
+        schema = model["schema"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert {(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]} == {
+            (k["AttributeName"], k["KeyType"]) for k in schema["key_schema"]
+        }, name
+        assert {(a["AttributeName"], a["AttributeType"]) for a in props["AttributeDefinitions"]} == {
+            (a["AttributeName"], a["AttributeType"]) for a in schema["attribute_definitions"]
+        }, name
+        for cfn_key, schema_key in (
+            ("GlobalSecondaryIndexes", "global_secondary_indexes"),
+            ("LocalSecondaryIndexes", "local_secondary_indexes"),
+        ):
+            generated = by_key(props.get(cfn_key, []), "IndexName")
+            declared = by_key(schema[schema_key], "index_name")
+            assert set(generated) == set(declared), (name, cfn_key)
+            for index_name, index in declared.items():
+                got = generated[index_name]
+                assert {(k["AttributeName"], k["KeyType"]) for k in got["KeySchema"]} == {
+                    (k["AttributeName"], k["KeyType"]) for k in index["key_schema"]
+                }, (name, index_name)
+                assert got["Projection"]["ProjectionType"] == index["projection"]["ProjectionType"]
+                assert got["Projection"].get("NonKeyAttributes") == index["projection"].get("NonKeyAttributes")
+                assert "ProvisionedThroughput" not in got
+        ttl = props.get("TimeToLiveSpecification")
+        if model["ttl"]:
+            assert ttl == {"AttributeName": model["ttl"], "Enabled": True}, name
+        else:
+            assert ttl is None, name
+        assert tables[name]["DeletionPolicy"] == "Retain"
+
+
+# --------------------------------------------------------------------------------------------
+# (b) the IAM policy: the stage's own tables, queues and bucket, and nothing else; no Scan
+
+
+def _logical_ids_in(value) -> set[str]:
+    """Logical ids a policy Resource refers to (GetAtt X.Arn, Sub ${X.Arn}/...)."""
+    if isinstance(value, list):
+        return set().union(*(_logical_ids_in(v) for v in value)) if value else set()
+    if isinstance(value, dict):
+        if "Fn::GetAtt" in value:
+            target, attribute = value["Fn::GetAtt"]
+            assert attribute == "Arn"
+            return {target}
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"]
+            refs = set(re.findall(r"\$\{([A-Za-z0-9]+)\.Arn\}", text))
+            return refs
+    raise AssertionError(f"unexpected policy resource {value!r}")
+
+
+def policies_of(template: dict) -> dict[str, dict]:
+    roles = resources_of(template, "AWS::IAM::Role")
+    assert roles
+    out = {}
+    for role_id, role in roles.items():
+        docs = [p["PolicyDocument"] for p in role["Properties"].get("Policies", [])]
+        assert len(docs) == 1, role_id
+        assert "ManagedPolicyArns" not in role["Properties"], role_id
+        out[role_id] = docs[0]
+    return out
+
+
+def test_policy_grants_only_the_stage_resources(template):
+    resources = template["Resources"]
+    tables = resources_of(template, "AWS::DynamoDB::Table")
+    queues = {k: v for k, v in resources_of(template, "AWS::SQS::Queue").items() if not k.startswith("DeadLetter")}
+    buckets = resources_of(template, "AWS::S3::Bucket")
+    files_bucket = [k for k, v in buckets.items() if v["Properties"].get("BucketName") == f"{PREFIX}-files"]
+    assert files_bucket == ["FilesBucket"]
+
+    for role_id, doc in policies_of(template).items():
+        text = json.dumps(doc)
+        assert "dynamodb:Scan" not in text and "dynamodb:*" not in text, role_id
+        assert '"*"' not in text, role_id  # no wildcard action or resource
+        for other in load_stages().values():
+            if other.name != STAGE:
+                assert other.table_prefix + "-" not in text, (role_id, other.name)
+        seen_tables, seen_queues, seen_buckets = set(), set(), set()
+        for statement in doc["Statement"]:
+            assert statement["Effect"] == "Allow"
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            services = {a.split(":")[0] for a in actions}
+            assert len(services) == 1, statement
+            service = services.pop()
+            if service == "logs":
+                assert statement["Resource"] == {
+                    "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"
+                }
+                continue
+            refs = _logical_ids_in(statement["Resource"])
+            assert refs, statement
+            if service == "dynamodb":
+                assert refs <= set(tables), (role_id, refs - set(tables))
+                seen_tables |= refs
+            elif service == "sqs":
+                assert refs <= set(queues), (role_id, refs)
+                seen_queues |= refs
+            elif service == "s3":
+                assert refs == {"FilesBucket"}, (role_id, refs)
+                seen_buckets |= refs
+            else:
+                raise AssertionError(f"{role_id} grants {service}")
+        assert seen_tables == set(tables), role_id
+        assert seen_queues == set(queues), role_id
+        assert seen_buckets == {"FilesBucket"}
+        for tid in seen_tables:
+            assert resources[tid]["Properties"]["TableName"].startswith(PREFIX + "-")
+
+
+def test_policy_has_the_data_actions_the_code_needs(template):
+    for role_id, doc in policies_of(template).items():
+        granted = {a for s in doc["Statement"] for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        assert {
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+            "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+            "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+            "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+        } <= granted, role_id
+        if resources_of(template, "AWS::SQS::Queue"):
+            assert {
+                "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl", "sqs:ChangeMessageVisibility",
+            } <= granted
+        # Index queries: on the index ARNs of exactly the tables that have indexes.
+        index_refs = {
+            r["Fn::Sub"] for s in doc["Statement"] if s.get("Sid") == "StageTableIndexes" for r in s["Resource"]
+        }
+        with_indexes = {
+            f"${{{tid}.Arn}}/index/*"
+            for tid, t in resources_of(template, "AWS::DynamoDB::Table").items()
+            if t["Properties"].get("GlobalSecondaryIndexes") or t["Properties"].get("LocalSecondaryIndexes")
+        }
+        assert index_refs == with_indexes
+
+
+# --------------------------------------------------------------------------------------------
+# queues come from the app's event sources, each with a dead-letter queue
+
+
+def test_queues_have_dead_letter_queues_and_consumers(template, packaged):
+    facts = json.loads((packaged / "facts.json").read_text(encoding="utf-8"))
+    queues = resources_of(template, "AWS::SQS::Queue")
+    names = {q["Properties"]["QueueName"] for q in queues.values()}
+    expected = {q["name"] for q in facts["queues"]} | {q["name"] + "-dlq" for q in facts["queues"]}
+    assert names == expected
+    for qid, queue in queues.items():
+        assert queue["Properties"]["QueueName"].startswith(PREFIX + "-")
+        if qid.startswith("DeadLetter"):
+            continue
+        redrive = queue["Properties"]["RedrivePolicy"]
+        assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["DeadLetter" + qid, "Arn"]}
+        assert queue["Properties"]["VisibilityTimeout"] >= 30
+    for fid, fn in resources_of(template, "AWS::Serverless::Function").items():
+        for event in (fn["Properties"].get("Events") or {}).values():
+            if event["Type"] == "SQS":
+                target = event["Properties"]["Queue"]["Fn::GetAtt"][0]
+                assert target in queues and not target.startswith("DeadLetter")
+
+
+# --------------------------------------------------------------------------------------------
+# the layer on every function; stage settings; bucket
+
+
+def test_every_function_has_the_layer(template, packaged):
+    functions = resources_of(template, "AWS::Serverless::Function")
+    assert "APIHandler" in functions
+    layer = template["Resources"]["DependencyLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Properties"]["ContentUri"] == "./layer.zip"
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.11"]
+    assert (packaged / "layer.zip").is_file()
+    assert (packaged / "deployment.zip").is_file()
+    for fid, fn in functions.items():
+        props = fn["Properties"]
+        assert {"Ref": "DependencyLayer"} in props["Layers"], fid
+        assert props["Runtime"] == "python3.11"
+        assert props["CodeUri"] == "./deployment.zip"
+        variables = props["Environment"]["Variables"]
+        assert variables["STAGE"] == STAGE
+        assert variables["DIVISION_CODE"] == "370212"
+        assert variables["TABLE_PREFIX"] == PREFIX
+        assert variables["BUCKET_NAME"] == f"{PREFIX}-files"
+        assert variables["IDENTITY_MODE"] == "cognito"
+        assert variables["COGNITO_USER_POOL_ID"] == {"Ref": "CognitoUserPoolId"}
+
+
+def test_files_bucket_is_private_and_encrypted(template):
+    props = template["Resources"]["FilesBucket"]["Properties"]
+    assert props["BucketName"] == f"{PREFIX}-files"
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+
+
+def test_arns_are_partition_neutral(template):
+    text = json.dumps(template)
+    assert "arn:aws:" not in text  # ${AWS::Partition} everywhere: it deploys to aws-cn
+    assert "amazonaws.com/" not in text
+
+
+def test_function_zip_has_no_third_party_packages(packaged):
+    with zipfile.ZipFile(packaged / "deployment.zip") as zf:
+        names = zf.namelist()
+    tops = {name.split("/", 1)[0] for name in names}
+    assert tops == {"app.py", "chalice", "functions"}, tops
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+
+
+# --------------------------------------------------------------------------------------------
+# (c) cfn-lint
+
+
+def test_cfn_lint_passes(packaged):
+    assert build.lint([STAGE], packaged.parent) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# reproducible zips
+
+
+def test_packaging_twice_gives_identical_outputs(packaged, tmp_path):
+    build.package([STAGE], tmp_path / "dist", build_dir=tmp_path / "build", jobs=1, layer_cache=LAYER_CACHE)
+    again = tmp_path / "dist" / STAGE
+    assert sha256(again / "deployment.zip") == sha256(packaged / "deployment.zip")
+    assert (again / "sam.json").read_bytes() == (packaged / "sam.json").read_bytes()
+
+
+def test_layer_rebuilt_from_scratch_is_identical(packaged, tmp_path):
+    from infra.layer import build_layer
+
+    rebuilt = build_layer(tmp_path / "layer-cache", force=True, log=lambda _: None)
+    assert sha256(rebuilt) == sha256(packaged / "layer.zip")
+
+
+# --------------------------------------------------------------------------------------------
+# (d) self-containment: function zip + layer + the runtime's boto3, nothing else
+
+
+def _runtime_boto3() -> Path:
+    """boto3 at the venv's version, as the Lambda runtime provides it (cached in build/)."""
+    import boto3
+
+    target = ROOT / "build" / "lambda-runtime" / f"boto3-{boto3.__version__}"
+    marker = target / ".complete"
+    if not marker.exists():
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-qq", "--no-compile", "--disable-pip-version-check",
+             "--target", str(target), f"boto3=={boto3.__version__}"],
+            check=True,
+        )
+        marker.write_text("ok\n")
+    return target
+
+
+def test_function_imports_with_only_its_zip_layer_and_boto3(packaged, template, tmp_path):
+    task = tmp_path / "task"
+    task.mkdir()
+    with zipfile.ZipFile(packaged / "deployment.zip") as zf:
+        zf.extractall(task)
+    with zipfile.ZipFile(packaged / "layer.zip") as zf:
+        members = [m for m in zf.namelist() if m.startswith("python/")]
+        assert members
+        for member in members:
+            target = task / member[len("python/"):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(member))
+    boto_dir = _runtime_boto3()
+    handlers = sorted(
+        fn["Properties"]["Handler"] for fn in resources_of(template, "AWS::Serverless::Function").values()
+    )
+    code = f"""
+import importlib, pkgutil, sys
+sys.path[:0] = [{str(task)!r}, {str(boto_dir)!r}]
+import app
+assert app.app.app_name == "qingdao-platform", app.app.app_name
+import functions, pynamodb, chalice
+for module in (functions, pynamodb, chalice):
+    assert module.__file__.startswith({str(task)!r}), module.__file__
+from functions.tables import all_models
+models = all_models()
+assert models
+# Every module of the package imports: no lazily imported package is missing from the layer.
+for info in pkgutil.walk_packages(functions.__path__, "functions."):
+    importlib.import_module(info.name)
+# Every Lambda handler of the template resolves (module path, then attribute).
+for handler in {handlers!r}:
+    module_name, _, attribute = handler.rpartition(".")
+    assert callable(getattr(importlib.import_module(module_name), attribute)), handler
+print("ok", len(models), "models")
+"""
+    env = stage_subprocess_env(STAGE)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-6000:]
+    assert result.stdout.startswith("ok"), result.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# every deployable stage packages and lints
+
+
+def test_every_stage_packages_and_lints(tmp_path):
+    stages = build.select_stages(None)
+    assert len(stages) == 11 and "local" not in stages
+    out = tmp_path / "dist"
+    build.package(stages, out, build_dir=tmp_path / "build", jobs=2, layer_cache=LAYER_CACHE)
+    all_tables = set()
+    for stage in stages:
+        template = json.loads((out / stage / "sam.json").read_text(encoding="utf-8"))
+        names = {
+            t["Properties"]["TableName"] for t in resources_of(template, "AWS::DynamoDB::Table").values()
+        }
+        assert names and all(n.startswith(f"qd-{stage}-") for n in names), stage
+        assert not names & all_tables
+        all_tables |= names
+        for fn in resources_of(template, "AWS::Serverless::Function").values():
+            assert fn["Properties"]["Environment"]["Variables"]["STAGE"] == stage
+    assert build.lint(stages, out) == 0
+
+
+def test_local_is_never_packaged():
+    with pytest.raises(SystemExit):
+        build.select_stages(["local"])
