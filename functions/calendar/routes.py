@@ -45,8 +45,8 @@ def days(call: Call):
 @bp.api("/calendar/notices", summary="The holiday notices operators have loaded", response=list[NoticeSummaryOut], roles=None)
 def notices(call: Call):
     return [
-        NoticeSummaryOut(year=year, source=notice.source, loaded_at=None, loaded_by=None)
-        for year, notice in sorted(service.stored_notices().items())
+        NoticeSummaryOut(year=int(r.year), source=parse_notice(r.notice).source, loaded_at=r.loaded_at, loaded_by=r.loaded_by)
+        for r in service.stored_notice_records()
     ]
 
 
@@ -66,7 +66,9 @@ def load_notice(call: Call):
     if str(body.year) != call.params["year"]:
         raise ValidationFailed([FieldError("year", f"the body is for {body.year} but the path says {call.params['year']}")])
     notice = parse_notice(body.model_dump(mode="json"))
-    recomputed = service.load_notice(notice, loaded_by=call.caller.sub, now=call.now)
-    call.uow.audit(f"calendar-notice#{body.year}", "calendar.notice_loaded", after=body.model_dump(mode="json"))
-    call.uow.emit("calendar.notice_loaded", {"year": body.year, "recomputed_clocks": recomputed}, recipients=[f"org:{call.caller.org_id}"])
+    service.stage_notice(call.uow, notice, loaded_by=call.caller.sub)
+    # The notice, its audit record and its outbox message commit first; the recompute that follows
+    # is idempotent, and loading the same notice again repeats it if this request dies midway.
+    call.uow.commit(client_request_token=call.request_id)
+    recomputed = service.settle_notice(notice.year, call.now)
     return NoticeLoadedOut(year=body.year, recomputed_clocks=recomputed)

@@ -9,6 +9,9 @@
 """
 from __future__ import annotations
 
+import json
+import uuid
+
 import re
 from datetime import datetime, timedelta
 
@@ -16,7 +19,8 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.calendar.engine import PACKAGE_YEARS, Deadline, WorkingDayCalendar
 from functions.calendar.models import NOTICE_KIND, CalendarNotice, SlaClock, utc_stamp
-from functions.calendar.notices import YearNotice, dump_notice, parse_notice, validate_notice
+from functions.calendar.notices import YearNotice, dump_notice, notice_to_dict, parse_notice, validate_notice
+from functions.shared.audit import UnitOfWork
 from functions.shared.clock import get_clock
 from functions.shared.errors import Conflict, FieldError, ValidationFailed
 
@@ -68,28 +72,41 @@ def get_stored_notice(year: int) -> CalendarNotice | None:
         return None
 
 
-def load_notice(notice: YearNotice, loaded_by: str, now: datetime) -> int:
-    """Store `notice` (replacing that year's earlier one) and recompute the open provisional clocks
-    it settles. Returns how many clocks were rewritten.
+def stage_notice(uow: UnitOfWork, notice: YearNotice, loaded_by: str) -> None:
+    """Add the storing of `notice` (replacing that year's earlier one), its audit record and its
+    outbox message to `uow`. After the commit, `settle_notice` recomputes the clocks it settles.
 
-    Raises ValidationFailed for a bad notice and Conflict when another load of the same year
-    happened between our read and our write (the version check); retrying is safe.
+    The put carries the version condition, so a concurrent load of the same year makes the commit
+    fail with Conflict; retrying is safe.
     """
     validate_notice(notice)
     if not loaded_by.strip():
         raise ValidationFailed([FieldError(field="loaded_by", message="must not be empty")])
-    item = get_stored_notice(notice.year) or CalendarNotice(kind=NOTICE_KIND, year=notice.year)
+    item = get_stored_notice(notice.year)
+    before = json.loads(item.notice) if item is not None else None
+    if item is None:
+        item = CalendarNotice(kind=NOTICE_KIND, year=notice.year)
     item.notice = dump_notice(notice, indent=None)
-    item.loaded_at = utc_stamp(now)
+    item.loaded_at = utc_stamp(uow.now)
     item.loaded_by = loaded_by
-    try:
-        item.save()  # PynamoDB adds the condition on `version` (or on its absence for a new year)
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict(f"The {notice.year} notice was loaded by someone else meanwhile; load it again.") from None
-        raise
+    uow.put(item, label="calendar-notice")
+    uow.audit(f"calendar-notice#{notice.year}", "calendar.notice_loaded", before=before, after=notice_to_dict(notice))
+    uow.emit("calendar.notice_loaded", {"year": notice.year, "source": notice.source}, recipients=[f"user:{loaded_by}"])
+
+
+def settle_notice(year: int, now: datetime) -> int:
+    """After a notice of `year` committed: recompute the open provisional clocks it settles."""
     invalidate_calendar_cache()
-    return recompute_provisional_clocks(get_calendar(now), notice.year)
+    return recompute_provisional_clocks(get_calendar(now), year)
+
+
+def load_notice(notice: YearNotice, loaded_by: str, now: datetime) -> int:
+    """Store `notice` in its own transaction and recompute the clocks it settles (operator scripts,
+    tests). Returns how many clocks were rewritten."""
+    uow = UnitOfWork(loaded_by, "admin", "platform", f"notice-{notice.year}-{uuid.uuid4().hex}", now)
+    stage_notice(uow, notice, loaded_by)
+    uow.commit()
+    return settle_notice(notice.year, now)
 
 
 def recompute_provisional_clocks(calendar: WorkingDayCalendar, year: int) -> int:

@@ -221,6 +221,8 @@ class UnitOfWork:
                     transaction.save(item, condition=condition)
                 for item, actions, condition, _ in self._updates:
                     transaction.update(item, actions=actions, condition=condition)
+            # Committed: a later commit of this unit (the route's own, after an early one) writes only what came after.
+            self._puts, self._updates, self._deletes, self._checks = [], [], [], []
         except TransactWriteError as error:
             reasons = error.cancellation_reasons or []
             labels = self._labels_in_wire_order()

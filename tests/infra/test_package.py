@@ -275,11 +275,18 @@ def test_packaging_twice_gives_identical_outputs(packaged, tmp_path):
     assert (again / "sam.json").read_bytes() == (packaged / "sam.json").read_bytes()
 
 
-def test_layer_rebuilt_from_scratch_is_identical(packaged, tmp_path):
+def test_layer_built_twice_is_identical(tmp_path):
     from infra.layer import build_layer
 
-    rebuilt = build_layer(tmp_path / "layer-cache", force=True, log=lambda _: None)
-    assert sha256(rebuilt) == sha256(packaged / "layer.zip")
+    first = build_layer(tmp_path / "one", force=True, log=lambda _: None)
+    second = build_layer(tmp_path / "two", force=True, log=lambda _: None)
+    assert sha256(first) == sha256(second)
+    with zipfile.ZipFile(first) as zf:
+        names = zf.namelist()
+    assert names == sorted(names) and all(n.startswith("python/") for n in names)
+    assert not any(n.startswith("python/bin/") or "__pycache__" in n or n.endswith(".pyc") for n in names)
+    for absent in ("boto3/", "botocore/", "s3transfer/", "urllib3/", "dateutil/", "jmespath/"):
+        assert not any(n.startswith("python/" + absent) for n in names), absent
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,24 +35,11 @@ def no_scan(monkeypatch):
 
 
 @pytest.fixture
-def tables(monkeypatch, no_scan):
-    from functions.calendar import service
+def tables(aws):
+    """Every table of the platform (the root conftest's `aws`): a notice load also writes audit and outbox."""
     from functions.calendar.models import CalendarNotice, SlaClock
 
-    models = (CalendarNotice, SlaClock)
-    for model in models:
-        # If another test imported the settings first with an endpoint, still talk to the mock.
-        monkeypatch.setattr(model.Meta, "host", None)
-        monkeypatch.setattr(model.Meta, "region", "us-east-1")
-        monkeypatch.setattr(model, "_connection", None)
-    service.invalidate_calendar_cache()
-    with mock_aws():
-        for model in models:
-            model.create_table(wait=True)
-        yield models
-    service.invalidate_calendar_cache()
-    for model in models:
-        model._connection = None
+    yield (CalendarNotice, SlaClock)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The calendar service on moto: storing notices, recomputing provisional clocks, rules and clocks."""
 from __future__ import annotations
 
+import json
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -71,22 +73,27 @@ def test_loading_a_year_again_replaces_it(tables, notice_2027: YearNotice) -> No
     assert service.stored_notices() == {2027: corrected}
 
 
-def test_a_concurrent_load_of_the_same_year_is_a_conflict(tables, notice_2027: YearNotice, monkeypatch) -> None:
-    # Another process stores the year between our read and our write.
-    real_put_item = Connection.put_item
-    raced = []
+def test_a_concurrent_load_of_the_same_year_is_a_conflict(tables, notice_2027: YearNotice) -> None:
+    # Another process stores the year between our read (stage) and our write (commit).
+    from functions.shared.audit import AuditRecord, UnitOfWork
 
-    def put_item_after_a_rival(self, table_name, *args, **kwargs):
-        if table_name.endswith("calendar-notices") and not raced:
-            raced.append(True)
-            rival = CalendarNotice(year=2027, notice=dump_notice(notice_2027), loaded_at="x", loaded_by="rival")
-            rival.save()
-        return real_put_item(self, table_name, *args, **kwargs)
-
-    monkeypatch.setattr(Connection, "put_item", put_item_after_a_rival)
+    uow = UnitOfWork("ops", "admin", "platform", "req-1", NOW)
+    service.stage_notice(uow, notice_2027, loaded_by="ops")
+    CalendarNotice(year=2027, notice=dump_notice(notice_2027), loaded_at="x", loaded_by="rival").save()
     with pytest.raises(Conflict):
-        service.load_notice(notice_2027, loaded_by="ops", now=NOW)
-    assert CalendarNotice.get(NOTICE_KIND, 2027).loaded_by == "rival"
+        uow.commit()
+    assert service.get_stored_notice(2027).loaded_by == "rival"
+    assert list(AuditRecord.query("calendar-notice#2027")) == []
+
+
+def test_a_loaded_notice_is_audited_with_what_it_replaced(tables, notice_2027: YearNotice) -> None:
+    from functions.shared.audit import AuditRecord
+
+    service.load_notice(notice_2027, loaded_by="ops", now=NOW)
+    service.load_notice(notice_2027, loaded_by="ops2", now=NOW + timedelta(minutes=1))
+    first, second = AuditRecord.query("calendar-notice#2027")
+    assert first.before is None and json.loads(second.before)["year"] == 2027
+    assert second.actor_sub == "ops2"
 
 
 def test_a_bad_notice_is_refused_before_anything_is_stored(tables) -> None:
