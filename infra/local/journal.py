@@ -23,6 +23,7 @@ import re
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable
+from urllib.parse import quote
 
 from werkzeug.test import Client
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -140,8 +141,7 @@ class JournalingApp:
                     entry = {
                         "t": "http",
                         "method": environ["REQUEST_METHOD"],
-                        "path": environ.get("PATH_INFO", "/"),
-                        "query": environ.get("QUERY_STRING", ""),
+                        "uri": _request_uri(environ),
                         "headers": {
                             key[5:].replace("_", "-").title(): value
                             for key, value in environ.items()
@@ -155,6 +155,16 @@ class JournalingApp:
                     self._append(entry)
             start_response(response.status, list(response.headers.items()))
             return [response.get_data()]
+
+
+def _request_uri(environ: dict[str, Any]) -> str:
+    """The request line's URI as the client sent it (percent-encoded), path and query."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return raw
+    path = quote(environ.get("PATH_INFO", "/").encode("latin-1"), safe="/")
+    query = environ.get("QUERY_STRING", "")
+    return f"{path}?{query}" if query else path
 
 
 def _sent_ids(data: bytes) -> list[str]:
@@ -186,9 +196,8 @@ def replay(app: Callable, journal_path: Path) -> int:
             else:
                 headers = dict(entry["headers"])
                 response = client.open(
-                    entry["path"],
+                    entry["uri"],
                     method=entry["method"],
-                    query_string=entry["query"],
                     headers=headers,
                     data=base64.b64decode(entry["body"]),
                     content_type=entry["content_type"] or None,
