@@ -1,0 +1,120 @@
+"""`make bench`: measures, and writes BENCHMARKS.md as ratios against baselines measured in the same run.
+
+Machines here are shared and noisy, so absolute times mean little; a ratio to a baseline measured
+seconds apart on the same machine is what a reader can compare across runs.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def median_of(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def import_time(statement: str, repeat: int = 5) -> float:
+    env = {**os.environ, "STAGE": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
+    code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
+            for _ in range(repeat)]
+    return statistics.median(runs)
+
+
+def main() -> int:
+    os.environ.update({"STAGE": "bench", "TABLE_PREFIX": "qd-bench", "AWS_DEFAULT_REGION": "us-east-1",
+                       "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"})
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    rows: list[tuple[str, str, float, float]] = []
+
+    # Cold start: importing the app, against importing Chalice alone.
+    base = import_time("import chalice")
+    rows.append(("import app (cold-start proxy)", "import chalice", import_time("import app"), base))
+
+    from moto import mock_aws
+
+    with mock_aws():
+        from chalice import Chalice
+        from chalice.test import Client
+
+        from app import app
+        from functions.platform.seed import load_demo_data
+        from functions.shared.clock import FixedClock, set_clock
+        from functions.tables import all_models
+
+        for model in all_models():
+            model.create_table(wait=True)
+        set_clock(FixedClock(datetime(2026, 11, 20, 2, tzinfo=timezone.utc)))
+        load_demo_data()
+        bare = Chalice("bare")
+
+        @bare.route("/ping")
+        def ping():
+            return {"ok": True}
+
+        from functions.identity.service import dev_login
+
+        token = dev_login("auditor-city", datetime(2026, 11, 20, 2, tzinfo=timezone.utc)).access_token
+        with Client(bare) as bare_client, Client(app) as client:
+            baseline = median_of(lambda: bare_client.http.get("/ping"), 300)
+            cases = [
+                ("GET /api/health", lambda: client.http.get("/api/health")),
+                ("GET /api/auth/me (JWT verify)", lambda: client.http.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})),
+                ("GET /api/calendar/deadline 15 working days",
+                 lambda: client.http.get("/api/calendar/deadline?from=2026-12-20T09:00:00%2B08:00&working_days=15")),
+                ("GET /api/audit (1 Query on moto)",
+                 lambda: client.http.get("/api/audit?entity=x", headers={"Authorization": f"Bearer {token}"})),
+            ]
+            for name, fn in cases:
+                fn()
+                rows.append((name, "bare Chalice route", median_of(fn, 200), baseline))
+
+        from functions.calendar.engine import WorkingDayCalendar
+        import chinese_calendar
+        from datetime import date, timedelta
+
+        calendar = WorkingDayCalendar()
+        start = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        days = [date(2026, 3, 3) + timedelta(days=i) for i in range(21)]
+        rows.append((
+            "add_working_days(15)",
+            "21 × chinese_calendar.is_workday",
+            median_of(lambda: calendar.add_working_days(start, 15), 2000),
+            median_of(lambda: [chinese_calendar.is_workday(d) for d in days], 2000),
+        ))
+        set_clock(None)
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores. Each row is a median; the ratio is to a baseline measured in the same run.",
+        "",
+        "| measurement | baseline | median | baseline median | ratio |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for name, base_name, value, base_value in rows:
+        lines.append(f"| {name} | {base_name} | {value * 1000:.3f} ms | {base_value * 1000:.3f} ms | {value / base_value:.1f}× |")
+    lines += ["", "DynamoDB call counts per route are deterministic and enforced in tests "
+              "(`tests/api/shared/test_conventions.py::TestDynamoCallBudgets`), not here.", ""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
