@@ -53,7 +53,7 @@ package: install
 	$(PY) -m infra.build package $(if $(STAGE),--stage $(STAGE))
 
 lint: install
-	$(PY) -m infra.build lint
+	$(PY) -m infra.build package --lint
 
 bench: install
 	$(PY) -m tests.bench.run
@@ -61,7 +61,7 @@ bench: install
 # Regenerate the lock files from pyproject.toml (needs the package registry).
 lock: install
 	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
-	$(VENV)/bin/pip-compile --quiet --strip-extras -o layers/requirements.txt pyproject.toml
+	$(PY) -m infra.build lock
 
 clean:
 	rm -rf vendor dist build .pytest_cache

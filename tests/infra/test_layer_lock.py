@@ -23,6 +23,11 @@ def test_lock_pins_every_source_requirement_and_no_runtime_package():
     assert {"cryptography", "cffi", "pydantic-core", "markupsafe"} <= set(pins)
 
 
+def test_build_backend_is_pinned():
+    pins = layer.locked_pins(layer.BUILD_CONSTRAINTS.read_text(encoding="utf-8"))
+    assert {"setuptools", "wheel"} <= set(pins)
+
+
 def test_install_options_target_lambda():
     options = " ".join(layer.PIP_INSTALL_OPTIONS)
     assert "--platform manylinux2014_x86_64" in options

@@ -4,7 +4,9 @@ zip, its layer and the Lambda runtime's boto3."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -276,10 +278,12 @@ def test_packaging_twice_gives_identical_outputs(packaged, tmp_path):
 
 
 def test_layer_built_twice_is_identical(tmp_path):
-    from infra.layer import build_layer
+    from infra.layer import build_layer, pip_cache_dir
 
-    first = build_layer(tmp_path / "one", force=True, log=lambda _: None)
-    second = build_layer(tmp_path / "two", force=True, log=lambda _: None)
+    # Two independent builds (the downloads come from the shared layer pip cache, for speed).
+    pip_cache = pip_cache_dir(LAYER_CACHE)
+    first = build_layer(tmp_path / "one", force=True, log=lambda _: None, pip_cache=pip_cache)
+    second = build_layer(tmp_path / "two", force=True, log=lambda _: None, pip_cache=pip_cache)
     assert sha256(first) == sha256(second)
     with zipfile.ZipFile(first) as zf:
         names = zf.namelist()
@@ -298,14 +302,18 @@ def _runtime_boto3() -> Path:
     import boto3
 
     target = ROOT / "build" / "lambda-runtime" / f"boto3-{boto3.__version__}"
-    marker = target / ".complete"
-    if not marker.exists():
+    if not target.is_dir():
+        partial = target.with_name(target.name + f".partial{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-qq", "--no-compile", "--disable-pip-version-check",
-             "--target", str(target), f"boto3=={boto3.__version__}"],
+             "--target", str(partial), f"boto3=={boto3.__version__}"],
             check=True,
         )
-        marker.write_text("ok\n")
+        try:
+            partial.rename(target)
+        except OSError:  # another run got there first
+            shutil.rmtree(partial, ignore_errors=True)
     return target
 
 
