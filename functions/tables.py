@@ -15,6 +15,7 @@ def all_models() -> list[type]:
     from functions.refdata import models as refdata
     from functions.platform import models as platform
     from functions.notifications import models as notifications
+    from functions.appeals import models as appeals
 
     return [
         idempotency.IdempotencyRecord,
@@ -29,4 +30,11 @@ def all_models() -> list[type]:
         refdata.Organisation,
         platform.PlatformSetting,
         notifications.MailboxMessage,
+        appeals.Appeal,
+        appeals.TicketCounter,
+        appeals.RoutingRule,
+        appeals.UnitStats,
+        appeals.CoTask,
+        appeals.ReporterIdentity,
+        appeals.VaultKey,
     ]

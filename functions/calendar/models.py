@@ -7,11 +7,14 @@ Access patterns (no Scan anywhere)
 | every loaded notice (to build the calendar)| calendar-notices: `kind`="notice"                    | Query   |
 | the clocks of one object (appeal, claim)   | sla-clocks: `owner`                                  | Query   |
 | one clock                                  | sla-clocks: `owner`, `name`                          | GetItem |
-| open clocks due by an instant (sweeper)    | GSI `due-index`: `due_shard`, `due` <= t             | Query per shard |
+| open clocks needing action by t (sweeper)  | GSI `due-index`: `due_shard`, `next_check` <= t      | Query per shard |
 | open provisional clocks of a derived year  | GSI `provisional-index`: `provisional_year`, `owner` | Query   |
 
-Both GSIs are sparse: `due_shard` is set only while a clock is not met, `provisional_year` only
-while it is also provisional (the first derived year it counted through).
+Both GSIs are sparse: `due_shard` is set only while a clock is neither met nor breached (the
+sweeper has nothing left to do with it after a breach), `provisional_year` only while it is open and
+provisional (the first derived year it counted through). `next_check` is the next moment the sweeper
+must act: the warning moment (a fraction of the period, 80% by default) until the warning is sent,
+then the due moment.
 
 Notices are few (one per year), so they share one partition and listing them is one Query.
 
@@ -37,9 +40,12 @@ from functions.shared.models import BaseMeta, table_name
 
 NOTICE_KIND = "notice"
 
-# Open clocks are spread over a few partitions of `due-index` so a busy stack has no hot key; the
-# sweeper queries each of `due_shards()`. A clock's shard is a hash of its key, so it never moves.
-DUE_SHARDS = 4
+# Open clocks could be spread over several partitions of `due-index`; the sweeper queries each of
+# `due_shards()`. One shard keeps an idle sweep at one Query (the appeals budget) and one partition
+# takes ~1,000 writes a second, far above a city's appeal traffic; raise it if that ever changes.
+# A clock's shard is a hash of its key, so it never moves.
+DUE_SHARDS = 1
+DEFAULT_WARN_FRACTION = 0.8
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -81,7 +87,7 @@ class DueIndex(GlobalSecondaryIndex["SlaClock"]):
         projection = AllProjection()
 
     due_shard = UnicodeAttribute(hash_key=True)
-    due = UnicodeAttribute(range_key=True)
+    next_check = UnicodeAttribute(range_key=True)
 
 
 class ProvisionalIndex(GlobalSecondaryIndex["SlaClock"]):
@@ -113,6 +119,10 @@ class SlaClock(Model):
     met_at = UnicodeAttribute(null=True)
     breached_at = UnicodeAttribute(null=True)
     warned_at = UnicodeAttribute(null=True)
+    # Warn when this fraction of the period has passed; None: no warning for this clock.
+    warn_fraction = NumberAttribute(null=True)
+    warn_at = UnicodeAttribute(null=True)
+    next_check = UnicodeAttribute(null=True)
     # Sparse index keys: present only while the clock is open (and, for the second, provisional).
     due_shard = UnicodeAttribute(null=True)
     provisional_year = UnicodeAttribute(null=True)
@@ -136,7 +146,28 @@ class SlaClock(Model):
     def set_deadline(self, deadline: Deadline) -> None:
         self.due = utc_stamp(deadline.due)
         self.provisional = deadline.provisional
+        if self.warn_fraction:
+            started = self.started
+            self.warn_at = utc_stamp(started + (deadline.due - started) * float(self.warn_fraction))
+        else:
+            self.warn_at = None
         self._refresh_index_keys(deadline.provisional_years)
+
+    @property
+    def is_breached(self) -> bool:
+        return self.breached_at is not None
+
+    def mark_warned(self, at: datetime) -> None:
+        self.warned_at = utc_stamp(at)
+        self._refresh_index_keys(self._provisional_years())
+
+    def mark_breached(self, at: datetime) -> None:
+        """Record the breach (at the due moment, whenever the sweeper noticed); leaves the sweep index."""
+        self.breached_at = self.due if parse_utc_stamp(self.due) <= at else utc_stamp(at)
+        self._refresh_index_keys(self._provisional_years())
+
+    def _provisional_years(self) -> tuple[int, ...]:
+        return (int(self.provisional_year),) if self.provisional_year else ()
 
     def mark_met(self, at: datetime) -> None:
         """Meet the clock on this item (then `save()`); it leaves both indexes."""
@@ -148,14 +179,20 @@ class SlaClock(Model):
         return [
             SlaClock.met_at.set(utc_stamp(at)),
             SlaClock.due_shard.remove(),
+            SlaClock.next_check.remove(),
             SlaClock.provisional_year.remove(),
         ]
 
     def _refresh_index_keys(self, provisional_years: tuple[int, ...]) -> None:
         if self.is_open:
-            self.due_shard = due_shard_for(self.owner, self.name)
             # Filed under the first derived year: loading that year's notice is what recomputes it.
             self.provisional_year = str(provisional_years[0]) if provisional_years else None
         else:
-            self.due_shard = None
             self.provisional_year = None
+        if self.is_open and not self.is_breached:
+            self.due_shard = due_shard_for(self.owner, self.name)
+            warn_pending = self.warn_at and not self.warned_at and self.warn_at < self.due
+            self.next_check = self.warn_at if warn_pending else self.due
+        else:
+            self.due_shard = None
+            self.next_check = None

@@ -69,6 +69,6 @@ def load_notice(call: Call):
     service.stage_notice(call.uow, notice, loaded_by=call.caller.sub)
     # The notice, its audit record and its outbox message commit first; the recompute that follows
     # is idempotent, and loading the same notice again repeats it if this request dies midway.
-    call.uow.commit(client_request_token=call.request_id)
+    call.uow.commit()
     recomputed = service.settle_notice(notice.year, call.now)
     return NoticeLoadedOut(year=body.year, recomputed_clocks=recomputed)

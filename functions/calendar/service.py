@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.calendar.engine import PACKAGE_YEARS, Deadline, WorkingDayCalendar
-from functions.calendar.models import NOTICE_KIND, CalendarNotice, SlaClock, utc_stamp
+from functions.calendar.models import DEFAULT_WARN_FRACTION, NOTICE_KIND, CalendarNotice, SlaClock, utc_stamp
 from functions.calendar.notices import YearNotice, dump_notice, notice_to_dict, parse_notice, validate_notice
 from functions.shared.audit import UnitOfWork
 from functions.shared.clock import get_clock
@@ -174,20 +174,29 @@ def compute_due(
     return Deadline(due=extended.due, provisional=bool(years), provisional_years=years)
 
 
-def new_clock(calendar: WorkingDayCalendar, owner: str, name: str, rule: str, started_at: datetime) -> SlaClock:
+def new_clock(
+    calendar: WorkingDayCalendar,
+    owner: str,
+    name: str,
+    rule: str,
+    started_at: datetime,
+    warn_fraction: float | None = DEFAULT_WARN_FRACTION,
+) -> SlaClock:
     """A clock with its deadline computed, not yet saved (save it, or put it in a unit of work)."""
     # Stored starts have whole seconds; computing from the stored form makes a recompute agree.
     started = started_at.replace(microsecond=0)
-    clock = SlaClock(owner=owner, name=name, rule=rule, started_at=utc_stamp(started), extra_working_days=0)
+    clock = SlaClock(
+        owner=owner, name=name, rule=rule, started_at=utc_stamp(started), extra_working_days=0, warn_fraction=warn_fraction
+    )
     clock.set_deadline(compute_due(calendar, rule, started))
     return clock
 
 
 def recompute_clock(calendar: WorkingDayCalendar, clock: SlaClock) -> bool:
     """Recompute the clock's deadline on the item; True when anything stored changed (then save it)."""
-    before = (clock.due, clock.provisional, clock.provisional_year, clock.due_shard)
+    before = (clock.due, clock.provisional, clock.provisional_year, clock.due_shard, clock.next_check)
     clock.set_deadline(compute_due(calendar, clock.rule, clock.started, int(clock.extra_working_days or 0)))
-    return (clock.due, clock.provisional, clock.provisional_year, clock.due_shard) != before
+    return (clock.due, clock.provisional, clock.provisional_year, clock.due_shard, clock.next_check) != before
 
 
 def grant_extension(calendar: WorkingDayCalendar, clock: SlaClock, working_days: int) -> SlaClock:

@@ -5,6 +5,7 @@ real organisations through their admin tools instead; this module is for local a
 """
 from __future__ import annotations
 
+from functions.appeals.seed import seed_routing_rules
 from functions.identity import service as identity
 from functions.identity.models import DevUser
 from functions.refdata.demo import load_demo
@@ -15,7 +16,7 @@ from functions.shared.clock import get_clock
 def load_demo_data() -> dict[str, int]:
     demo = load_demo()
     now = get_clock().now()
-    created = {"organisations": seed_demo_data(), "people": 0, "bank_clients": 0}
+    created = {"organisations": seed_demo_data(), "people": 0, "bank_clients": 0, "routing_rules": seed_routing_rules()}
     for user in demo.users:
         created["people"] += identity.add_dev_user(
             DevUser(

@@ -125,6 +125,8 @@ class UnitOfWork:
     _checks: list[tuple[type[Model], Any, Any, Condition, str]] = field(default_factory=list)
     _sequence: int = 0
     messages: list[OutboxMessage] = field(default_factory=list)
+    # Audit records of this unit, committed or not: a response built before the commit shows them.
+    audits: list["AuditRecord"] = field(default_factory=list)
 
     @classmethod
     def for_actor(cls, actor: Any, request_id: str, now: datetime) -> "UnitOfWork":
@@ -160,6 +162,7 @@ class UnitOfWork:
             note=note,
         )
         self.put(record, AuditRecord.entity.does_not_exist(), label="audit")
+        self.audits.append(record)
         return record
 
     def emit(self, topic: str, payload: dict[str, Any], recipients: Iterable[str] = ()) -> OutboxMessage:
@@ -208,9 +211,9 @@ class UnitOfWork:
             read_timeout_seconds=meta.read_timeout_seconds,
             max_retry_attempts=meta.max_retry_attempts,
         )
-        token = None
-        if client_request_token:
-            token = hashlib.sha256(client_request_token.encode()).hexdigest()[:36]
+        # The token makes the SDK's own retries of this one call idempotent; each commit gets its own,
+        # since a token reused with other writes is refused by DynamoDB.
+        token = hashlib.sha256((client_request_token or uuid.uuid4().hex).encode()).hexdigest()[:36]
         try:
             with TransactWrite(connection=connection, client_request_token=token) as transaction:
                 for model, hash_key, range_key, condition, _ in self._checks:

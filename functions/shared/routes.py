@@ -40,6 +40,7 @@ from functions.shared.openapi import RouteSpec, register
 from functions.shared.schemas import dump, parse
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_ATTEMPTS = 5
 PROBLEM_TYPE_BASE = "https://qingdao-platform.example/problems/"
 ANY_ROLE = ("*",)
 log = get_logger(__name__)
@@ -65,6 +66,8 @@ class Call:
     request_id: str
     uow: UnitOfWork
     headers: dict[str, str]
+    # Labels of optimistic writes (a counter, say) whose lost race means "run the view again".
+    retry_on: set[str] = field(default_factory=set)
 
     @property
     def now(self):
@@ -233,26 +236,32 @@ class ApiBlueprint(Blueprint):
                 stored = idempotency.find(record_key, fingerprint, now)
                 if stored is not None:
                     return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
-            call = Call(principal, dict(params), body, query, request_id, uow, headers)
-            result = view(call)
-            if raw and isinstance(result, Response):
-                uow.commit(client_request_token=record_key or request_id)
-                return result
-            reply = result if isinstance(result, Reply) else Reply(body=result)
-            reply_status = reply.status or status
-            payload = dump(reply.body)
-            if record_key is not None and 200 <= reply_status < 300:
-                idempotency.remember(uow, record_key, fingerprint, reply_status, payload)
-            try:
-                uow.commit(client_request_token=record_key or request_id)
-            except Conflict as conflict:
-                if record_key is not None and "idempotency" in getattr(conflict, "failed_labels", ()):
-                    # Another request with this key won the race; answer what it answered.
-                    stored = idempotency.find(record_key, fingerprint, now)
-                    if stored is not None:
-                        return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
-                raise
-            return _json_response(payload, reply_status, reply.headers)
+            for attempt in range(MAX_ATTEMPTS):
+                call = Call(principal, dict(params), body, query, request_id, uow, headers)
+                result = view(call)
+                if raw and isinstance(result, Response):
+                    uow.commit()
+                    return result
+                reply = result if isinstance(result, Reply) else Reply(body=result)
+                reply_status = reply.status or status
+                payload = dump(reply.body)
+                if record_key is not None and 200 <= reply_status < 300:
+                    idempotency.remember(uow, record_key, fingerprint, reply_status, payload)
+                try:
+                    uow.commit()
+                except Conflict as conflict:
+                    labels = set(getattr(conflict, "failed_labels", ()))
+                    if record_key is not None and "idempotency" in labels:
+                        # Another request with this key won the race; answer what it answered.
+                        stored = idempotency.find(record_key, fingerprint, now)
+                        if stored is not None:
+                            return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
+                    if labels and labels <= call.retry_on and attempt + 1 < MAX_ATTEMPTS:
+                        uow = UnitOfWork.for_actor(principal, request_id, now)
+                        continue
+                    raise
+                return _json_response(payload, reply_status, reply.headers)
+            raise Conflict("Too much contention; try again.")
         except DomainError as error:
             return problem_response(error, instance)
         except Exception:  # noqa: BLE001 - the last line of defence: never a stack trace to a client

@@ -240,19 +240,32 @@ def test_a_clock_is_in_the_due_index_while_open(tables) -> None:
     clock = _save_clock("appeal#D1", "feedback_by", "working_days:5", sh(2025, 3, 3))
     assert clock.due == "2025-03-10T16:00:00Z"
     assert clock.due_shard in due_shards()
+    # Started 2025-03-03 10:00 +08:00 (= 03-03T02:00Z), due 03-10T16:00Z: warned at 80% of that span.
+    assert clock.warn_at == "2025-03-09T03:36:00Z" and clock.next_check == clock.warn_at
 
-    def overdue_at(moment: datetime) -> list[str]:
+    def needing_action_at(moment: datetime) -> list[str]:
         return [
             c.owner
             for shard in due_shards()
-            for c in SlaClock.due_index.query(shard, SlaClock.due <= utc_stamp(moment))
+            for c in SlaClock.due_index.query(shard, SlaClock.next_check <= utc_stamp(moment))
         ]
 
-    assert overdue_at(datetime(2025, 3, 10, 15, 59, 59, tzinfo=UTC)) == []
-    assert overdue_at(datetime(2025, 3, 10, 16, 0, tzinfo=UTC)) == ["appeal#D1"]
+    assert needing_action_at(datetime(2025, 3, 9, 3, 35, tzinfo=UTC)) == []
+    assert needing_action_at(datetime(2025, 3, 9, 3, 36, tzinfo=UTC)) == ["appeal#D1"]
+    clock.mark_warned(datetime(2025, 3, 9, 3, 36, tzinfo=UTC))
+    clock.save()
+    assert needing_action_at(datetime(2025, 3, 10, 15, 59, 59, tzinfo=UTC)) == []
+    assert needing_action_at(datetime(2025, 3, 10, 16, 0, tzinfo=UTC)) == ["appeal#D1"]
     clock.update(actions=clock.met_actions(datetime(2025, 3, 12, tzinfo=UTC)))
-    assert overdue_at(datetime(2025, 3, 12, tzinfo=UTC)) == []
+    assert needing_action_at(datetime(2025, 3, 12, tzinfo=UTC)) == []
     assert _reload(clock).met_at == "2025-03-12T00:00:00Z"
+
+
+def test_a_breached_clock_leaves_the_sweep_but_stays_open(tables) -> None:
+    clock = _save_clock("appeal#D2", "contact_by", "hours:2", sh(2025, 3, 3, 9))
+    clock.mark_breached(datetime(2025, 3, 3, 4, 30, tzinfo=UTC))
+    assert clock.breached_at == clock.due == "2025-03-03T03:00:00Z"
+    assert clock.is_open and clock.due_shard is None and clock.next_check is None
 
 
 def test_grant_extension(tables) -> None:

@@ -1,0 +1,303 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from functions.refdata.divisions import parse_division
+from functions.refdata.uscc import parse_uscc
+from functions.shared.errors import ValidationFailed
+from functions.shared.schemas import Instant, Schema
+
+Category = Literal["consultation", "help", "complaint", "report", "suggestion", "business_environment_clue"]
+Channel = Literal["web", "hotline_12345", "district_window", "department", "onsite"]
+Status = Literal["pending_dispatch", "dispatched", "in_progress", "resolved", "closed", "merged"]
+
+
+def _domain_check(check, value, field_name):
+    try:
+        return check(value, field_name)
+    except ValidationFailed as error:
+        raise ValueError(error.errors[0].message) from None
+
+
+class ContactIn(Schema):
+    name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(min_length=5, max_length=20)
+
+
+class SubmitIn(Schema):
+    category: Category
+    title: str = Field(min_length=2, max_length=200)
+    content: str = Field(min_length=2, max_length=5000)
+    district: str
+    channel: Channel
+    received_at: Instant | None = None
+    enterprise_uscc: str | None = None
+    contact: ContactIn | None = None
+    anonymous: bool = False
+    attachments: list[str] = Field(default_factory=list, max_length=10)
+    subject_unit_id: str | None = Field(default=None, max_length=64, description="the unit a report is about; never routed to it")
+
+    @field_validator("district")
+    @classmethod
+    def _district(cls, value: str) -> str:
+        return _domain_check(parse_division, value, "district")
+
+    @field_validator("enterprise_uscc")
+    @classmethod
+    def _uscc(cls, value: str | None) -> str | None:
+        return None if value is None else _domain_check(parse_uscc, value, "enterprise_uscc")
+
+    @field_validator("attachments")
+    @classmethod
+    def _attachments(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not 1 <= len(item) <= 500:
+                raise ValueError("each attachment reference is 1 to 500 characters")
+        return value
+
+
+class DeadlineOut(Schema):
+    due: Instant
+    met_at: Instant | None
+    breached: bool
+    provisional: bool
+
+
+class DeadlinesOut(Schema):
+    contact_by: DeadlineOut | None = None
+    feedback_by: DeadlineOut | None = None
+    resolve_by: DeadlineOut | None = None
+
+
+class SubmitOut(Schema):
+    id: str
+    ticket_no: str
+    status: Status
+    duplicate_of: str | None
+    deadlines: DeadlinesOut
+    assignee_unit: str | None
+    receipt_code: str | None = Field(default=None, description="confidential reports only: shown once, follow up with it")
+
+
+class ChannelOut(Schema):
+    channel: Channel
+    appeal_id: str
+    ticket_no: str
+    submitted_at: Instant
+    received_at: Instant | None
+
+
+class ContactOut(Schema):
+    name: str | None
+    phone: str | None
+
+
+class CoTaskOut(Schema):
+    unit_id: str
+    unit_name: str | None
+    reply_by: DeadlineOut | None
+    replied: bool
+
+
+class RatingOut(Schema):
+    speed: int
+    attitude: int
+    outcome: int
+    comment: str | None
+
+
+class TimelineEntryOut(Schema):
+    at: Instant
+    action: str
+    text: str
+    internal: bool
+
+
+class AppealOut(Schema):
+    id: str
+    ticket_no: str
+    status: Status
+    category: Category
+    title: str
+    content: str
+    district: str
+    channel: Channel
+    channels: list[ChannelOut]
+    submitted_at: Instant
+    received_at: Instant | None
+    enterprise_uscc: str | None
+    contact: ContactOut | None
+    anonymous: bool
+    confidential: bool
+    assignee_unit: str | None
+    assignee_unit_name: str | None
+    co_units: list[CoTaskOut]
+    deadlines: DeadlinesOut
+    confirm_by: Instant | None
+    breached: bool
+    duplicate_of: str | None
+    merged_ids: list[str]
+    pending_extension: dict | None
+    feedback: str | None
+    resolution: str | None
+    satisfied: bool | None
+    closed_reason: str | None
+    rating: RatingOut | None
+    reopen_count: int
+    return_count: int
+    extension_count: int
+    timeline: list[TimelineEntryOut]
+
+
+class AppealSummaryOut(Schema):
+    id: str
+    ticket_no: str
+    status: Status
+    category: Category
+    title: str
+    district: str
+    channel: Channel
+    submitted_at: Instant
+    received_at: Instant | None
+    dispatched_at: Instant | None
+    assignee_unit: str | None
+    breached: bool
+    duplicate_of: str | None
+
+
+class AppealPageOut(Schema):
+    items: list[AppealSummaryOut]
+    next_cursor: str | None
+
+
+class QueueQuery(Schema):
+    status: Status | None = None
+    breached: bool | None = None
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class DispatchQueueQuery(Schema):
+    district: str
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+    @field_validator("district")
+    @classmethod
+    def _district(cls, value: str) -> str:
+        return _domain_check(parse_division, value, "district")
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+# -- action bodies -------------------------------------------------------------------------------
+Text = Field(min_length=2, max_length=2000)
+
+
+class DispatchIn(Schema):
+    unit_id: str = Field(min_length=1, max_length=64)
+    co_unit_ids: list[str] = Field(default_factory=list, max_length=10)
+
+
+class ReturnIn(Schema):
+    reason: str = Field(min_length=5, max_length=1000, description="why the appeal is not this unit's")
+
+
+class EmptyIn(Schema):
+    pass
+
+
+class ContactActionIn(Schema):
+    method: Literal["phone", "onsite", "message"]
+    note: str = Field(default="", max_length=2000)
+
+
+class FeedbackIn(Schema):
+    text: str = Text
+
+
+class ExtensionRequestIn(Schema):
+    working_days: int = Field(ge=1, le=15)
+    reason: str = Field(min_length=5, max_length=1000)
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+
+
+class ResolveIn(Schema):
+    result: str = Text
+
+
+class ConfirmIn(Schema):
+    satisfied: bool
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class RateIn(Schema):
+    speed: int = Field(ge=1, le=5)
+    attitude: int = Field(ge=1, le=5)
+    outcome: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class SuperviseIn(Schema):
+    note: str = Text
+
+
+class CoReplyIn(Schema):
+    text: str = Text
+
+
+class MergeIn(Schema):
+    into: str = Field(min_length=1, max_length=64)
+
+
+class SplitIn(Schema):
+    reason: str = Field(default="", max_length=1000)
+
+
+class RevealIn(Schema):
+    reason: str = Field(min_length=5, max_length=1000)
+
+
+class IdentityOut(Schema):
+    appeal_id: str
+    identity: dict
+
+
+class StatsQuery(Schema):
+    period: str = Field(default="all", pattern=r"^(all|\d{4}-(0[1-9]|1[0-2]))$")
+
+
+class StatsOut(Schema):
+    scope: str
+    period: str
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+
+
+class RuleIn(Schema):
+    priority: int = Field(default=100, ge=0, le=10000)
+    categories: list[Category] = Field(default_factory=list)
+    districts: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list, max_length=50)
+    unit_id: str = Field(min_length=1, max_length=64)
+    enabled: bool = True
+    note: str | None = Field(default=None, max_length=500)
+
+    @field_validator("districts")
+    @classmethod
+    def _districts(cls, value: list[str]) -> list[str]:
+        return [_domain_check(parse_division, v, "districts") for v in value]
+
+
+class RuleOut(RuleIn):
+    rule_id: str
+    updated_at: str | None
+    updated_by: str | None

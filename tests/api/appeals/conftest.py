@@ -1,0 +1,60 @@
+"""Fixtures for the appeals API tests: demo data, tokens, and a small client for actions."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support import body, json_headers
+
+ZHENGRIXIN = "91370202MA3C4R7K75"  # 青岛正日信企业管理有限公司, 市南区
+HAILIAN = "91370211MA3D2H8N0J"  # 西海岸新区 trade company
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    from functions.appeals import routing, service, vault
+
+    routing.rule_cache.forget()
+    service.units.forget()
+    vault.forget_keys()
+    yield
+    routing.rule_cache.forget()
+    service.units.forget()
+    vault.forget_keys()
+
+
+class AppealsApi:
+    def __init__(self, client, token):
+        self.client = client
+        self.token = token
+
+    def submit(self, user: str | None, **fields):
+        payload = {
+            "category": "help",
+            "title": "留抵退税迟迟未到账",
+            "content": "我司今年3月申请的增值税留抵退税，至今未到账，影响资金周转，请税务部门帮助查询。",
+            "district": "370202",
+            "channel": "web",
+            "contact": {"name": "王敏", "phone": "13805321234"},
+        }
+        payload.update(fields)
+        headers = json_headers(self.token(user) if user else None)
+        return self.client.http.post("/api/appeals", headers=headers, body=json.dumps(payload, ensure_ascii=False))
+
+    def act(self, user: str, appeal_id: str, action: str, **fields):
+        return self.client.http.post(
+            f"/api/appeals/{appeal_id}/{action}", headers=json_headers(self.token(user)), body=json.dumps(fields, ensure_ascii=False)
+        )
+
+    def get(self, user: str, appeal_id: str):
+        return self.client.http.get(f"/api/appeals/{appeal_id}", headers=json_headers(self.token(user)))
+
+    def ok(self, response, status=200):
+        assert response.status_code == status, (response.status_code, response.body.decode())
+        return body(response)
+
+
+@pytest.fixture
+def api(client, token):
+    return AppealsApi(client, token)
