@@ -170,7 +170,8 @@ def page(results) -> AppealPageOut:
 )
 def submit(call: Call):
     body: SubmitIn = call.body
-    call.retry_on = {service.TICKET_LABEL}
+    # A lost race for the ticket counter, or for the original a duplicate merges onto: run again.
+    call.retry_on = {service.TICKET_LABEL, "original"}
     result = service.submit(
         call.uow,
         call.principal,

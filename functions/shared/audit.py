@@ -229,14 +229,18 @@ class UnitOfWork:
         except TransactWriteError as error:
             reasons = error.cancellation_reasons or []
             labels = self._labels_in_wire_order()
-            failed = [
-                labels[i] if i < len(labels) else "?"
-                for i, reason in enumerate(reasons)
-                if reason is not None and reason.code == "ConditionalCheckFailed"
-            ]
-            if failed:
-                conflict = Conflict("The object changed or is in a state that does not allow this action.")
+            failed = [labels[i] if i < len(labels) else "?" for i, r in enumerate(reasons)
+                      if r is not None and r.code == "ConditionalCheckFailed"]
+            contended = [labels[i] if i < len(labels) else "?" for i, r in enumerate(reasons)
+                         if r is not None and r.code == "TransactionConflict"]
+            if failed or contended:
+                conflict = Conflict(
+                    "The object changed or is in a state that does not allow this action "
+                    f"({', '.join(sorted(set(failed or contended)))})."
+                )
                 conflict.failed_labels = failed  # type: ignore[attr-defined]
+                # Another transaction held an item at that moment: nothing was wrong, try again.
+                conflict.contended = bool(contended) and not failed  # type: ignore[attr-defined]
                 raise conflict from None
             raise
 

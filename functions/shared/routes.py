@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -40,7 +42,7 @@ from functions.shared.openapi import RouteSpec, register
 from functions.shared.schemas import dump, parse
 
 MAX_BODY_BYTES = 1024 * 1024
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 10
 PROBLEM_TYPE_BASE = "https://qingdao-platform.example/problems/"
 ANY_ROLE = ("*",)
 log = get_logger(__name__)
@@ -256,7 +258,9 @@ class ApiBlueprint(Blueprint):
                         stored = idempotency.find(record_key, fingerprint, now)
                         if stored is not None:
                             return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
-                    if labels and labels <= call.retry_on and attempt + 1 < MAX_ATTEMPTS:
+                    retryable = getattr(conflict, "contended", False) or (labels and labels <= call.retry_on)
+                    if retryable and attempt + 1 < MAX_ATTEMPTS:
+                        time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # spread the retries out
                         uow = UnitOfWork.for_actor(principal, request_id, now)
                         continue
                     raise
