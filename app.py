@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from functions.appeals.jobs import bp as appeal_jobs
+from functions.appeals.open311 import bp as open311_routes
 from functions.appeals.routes import bp as appeal_routes
 from functions.calendar.jobs import bp as calendar_jobs
 from functions.calendar.routes import bp as calendar_routes
@@ -16,6 +17,7 @@ app.register_blueprint(platform_routes)
 app.register_blueprint(identity_routes)
 app.register_blueprint(calendar_routes)
 app.register_blueprint(appeal_routes)
+app.register_blueprint(open311_routes)
 app.register_blueprint(calendar_jobs)
 app.register_blueprint(notification_jobs)
 app.register_blueprint(appeal_jobs)

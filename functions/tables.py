@@ -16,6 +16,7 @@ def all_models() -> list[type]:
     from functions.platform import models as platform
     from functions.notifications import models as notifications
     from functions.appeals import models as appeals
+    from functions.appeals import open311
 
     return [
         idempotency.IdempotencyRecord,
@@ -37,4 +38,6 @@ def all_models() -> list[type]:
         appeals.CoTask,
         appeals.ReporterIdentity,
         appeals.VaultKey,
+        open311.Open311Channel,
+        open311.Open311Request,
     ]

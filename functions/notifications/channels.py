@@ -1,10 +1,46 @@
-"""Delivery channels behind one interface. The stage picks one; the relay does not care which."""
+"""Delivery channels behind one interface; the relay delivers each outbox message through all the
+stage's channels (`NOTIFY_CHANNELS`, default `inbox`).
+
+- `inbox`: the in-app inbox (the mailbox table). Every stage keeps it: it is what the page shows
+  and, on local and dev stages, what `/api/dev/mailbox` and the local mailbox page read.
+- `email`: Amazon SES `SendEmail` to the organisation's `notify_email`.
+- `sms`: Amazon SNS `Publish` to the organisation's `notify_phone`.
+Recipients are `org:{id}` (an organisation's contact) or `user:{sub}` (inbox only: people's
+addresses live in the identity provider, not here). Delivery is at least once: a relay that dies
+between sending and marking sends again; the inbox write is keyed by the message id, so it is not.
+"""
 from __future__ import annotations
 
+import json
+import os
+import threading
 from typing import Protocol
 
 from functions.notifications.models import MailboxMessage
 from functions.shared.audit import OutboxMessage
+
+TEXTS = {
+    "appeal.dispatched": "【青诉即办】诉求 {ticket_no}「{title}」已分派至贵单位，请在2小时内联系企业。",
+    "appeal.received": "【青诉即办】您的诉求已受理，编号 {ticket_no}。",
+    "appeal.feedback": "【青诉即办】诉求 {ticket_no} 的初步办理意见：{text}",
+    "appeal.resolved": "【青诉即办】诉求 {ticket_no} 已办理：{result}。请登录平台确认并评价。",
+    "appeal.extension_approved": "【青诉即办】诉求 {ticket_no} 办结期限延至 {resolve_by}。",
+    "appeal.clock_warning": "【青诉即办】诉求 {ticket_no} 的{clock}时限即将届满（{due}）。",
+    "appeal.clock_breached": "【青诉即办】诉求 {ticket_no} 已超过{clock}时限（{due}），请立即办理。",
+    "appeal.duplicate_merged": "【青诉即办】同一事项经其他渠道再次反映，已并入诉求 {ticket_no}。",
+    "appeal.supervised": "【青诉即办】诉求 {ticket_no} 收到督办意见：{note}",
+}
+
+
+def render(message: OutboxMessage) -> tuple[str, str]:
+    """(subject, text) of a notice, in the words of TEXTS; a topic without words is still delivered."""
+    data = message.data
+    try:
+        text = TEXTS[message.topic].format(**data)
+    except KeyError:
+        text = f"【青岛市服务企业统一平台】{message.topic}：{json.dumps(data, ensure_ascii=False)}"
+    subject = f"{text.split('】', 1)[0].lstrip('【')} · {data.get('ticket_no', message.topic)}"
+    return subject, text
 
 
 class Channel(Protocol):
@@ -13,10 +49,10 @@ class Channel(Protocol):
     def deliver(self, message: OutboxMessage, recipient: str) -> None: ...
 
 
-class LocalMailbox:
-    """Writes each notice to the mailbox table, where the dev mailbox route shows it."""
+class Inbox:
+    """Writes each notice to the recipient's in-app inbox (the mailbox table)."""
 
-    name = "local-mailbox"
+    name = "inbox"
 
     def deliver(self, message: OutboxMessage, recipient: str) -> None:
         # Keyed by the outbox message id, so delivering the same message twice writes one notice.
@@ -29,7 +65,84 @@ class LocalMailbox:
         ).save()
 
 
+class Directory:
+    """Organisations' notification addresses, read once per organisation per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[str | None, str | None]] = {}
+
+    def lookup(self, recipient: str) -> tuple[str | None, str | None]:
+        kind, _, key = recipient.partition(":")
+        if kind != "org":
+            return None, None
+        with self._lock:
+            if key not in self._cache:
+                from functions.refdata.models import Organisation
+
+                try:
+                    org = Organisation.get(key)
+                    self._cache[key] = (org.notify_email, org.notify_phone)
+                except Organisation.DoesNotExist:
+                    self._cache[key] = (None, None)
+            return self._cache[key]
+
+
+class EmailChannel:
+    name = "email"
+
+    def __init__(self, client, sender: str, directory: Directory):
+        self.client, self.sender, self.directory = client, sender, directory
+
+    def deliver(self, message: OutboxMessage, recipient: str) -> None:
+        address, _ = self.directory.lookup(recipient)
+        if not address:
+            return
+        subject, text = render(message)
+        self.client.send_email(
+            Source=self.sender,
+            Destination={"ToAddresses": [address]},
+            Message={"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": {"Text": {"Data": text, "Charset": "UTF-8"}}},
+        )
+
+
+class SmsChannel:
+    name = "sms"
+
+    def __init__(self, client, directory: Directory):
+        self.client, self.directory = client, directory
+
+    def deliver(self, message: OutboxMessage, recipient: str) -> None:
+        _, phone = self.directory.lookup(recipient)
+        if not phone:
+            return
+        _, text = render(message)
+        number = phone if phone.startswith("+") else f"+86{phone}"
+        self.client.publish(PhoneNumber=number, Message=text)
+
+
+class FanOut:
+    """Every configured channel, in order; the inbox first, so the page shows a notice even if SMS fails."""
+
+    def __init__(self, channels: list[Channel]):
+        self.channels = channels
+        self.name = "+".join(c.name for c in channels)
+
+    def deliver(self, message: OutboxMessage, recipient: str) -> None:
+        for channel in self.channels:
+            channel.deliver(message, recipient)
+
+
+_directory = Directory()
+
+
 def channel_for_stage() -> Channel:
-    # Production SMS and email adapters arrive with the platforms that need them; until then
-    # every stage delivers to the mailbox table, which operators can read.
-    return LocalMailbox()
+    import boto3
+
+    names = [n.strip() for n in os.environ.get("NOTIFY_CHANNELS", "inbox").split(",") if n.strip()]
+    channels: list[Channel] = [Inbox()]
+    if "email" in names:
+        channels.append(EmailChannel(boto3.client("ses"), os.environ.get("NOTIFY_EMAIL_SENDER", "noreply@qingdao-platform.example"), _directory))
+    if "sms" in names:
+        channels.append(SmsChannel(boto3.client("sns"), _directory))
+    return FanOut(channels)

@@ -5,6 +5,7 @@ real organisations through their admin tools instead; this module is for local a
 """
 from __future__ import annotations
 
+from functions.appeals.open311 import seed_open311_channels
 from functions.appeals.seed import seed_routing_rules
 from functions.identity import service as identity
 from functions.identity.models import DevUser
@@ -16,7 +17,8 @@ from functions.shared.clock import get_clock
 def load_demo_data() -> dict[str, int]:
     demo = load_demo()
     now = get_clock().now()
-    created = {"organisations": seed_demo_data(), "people": 0, "bank_clients": 0, "routing_rules": seed_routing_rules()}
+    created = {"organisations": seed_demo_data(), "people": 0, "bank_clients": 0, "routing_rules": seed_routing_rules(),
+               "open311_channels": seed_open311_channels()}
     for user in demo.users:
         created["people"] += identity.add_dev_user(
             DevUser(

@@ -72,6 +72,10 @@ class Organisation(Model):
     # kind in ("unit", "key_area"): 1-based position in the special action's source list
     seq = NumberAttribute(null=True)
 
+    # Where notices for this organisation go besides the in-app inbox (email / SMS channels).
+    notify_email = UnicodeAttribute(null=True)
+    notify_phone = UnicodeAttribute(null=True)
+
     kind_district_index = KindDistrictIndex()
 
     def save(self, condition=None, **kwargs):

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = ROOT / ".local-data"
 FRONTEND_DIST = ROOT / "frontend" / "dist"
 PLACEHOLDER = Path(__file__).with_name("placeholder.html")
+MAILBOX_PAGE = Path(__file__).with_name("mailbox.html")
 REGION = "us-east-1"
 
 log = logging.getLogger("local-stack")
@@ -160,7 +161,9 @@ def _handler_class():
         def _serve_static(self) -> None:
             path = self.path.split("?", 1)[0]
             body, content_type = None, "text/html; charset=utf-8"
-            if FRONTEND_DIST.is_dir():
+            if path == "/dev/mailbox":
+                body = MAILBOX_PAGE.read_bytes()
+            elif FRONTEND_DIST.is_dir():
                 target = (FRONTEND_DIST / path.lstrip("/")).resolve()
                 if target.is_dir():
                     target = target / "index.html"
@@ -247,6 +250,7 @@ def _print_banner(stack: LocalStack) -> None:
 
     print(f"\n  青岛市服务企业统一平台 — local stack is up: {stack.url}/", flush=True)
     print(f"  API: {stack.url}/api/health   OpenAPI: {stack.url}/api/openapi.json", flush=True)
+    print(f"  notices sent (SMS/email stand-in): {stack.url}/dev/mailbox", flush=True)
     print(f"  data: {stack.data_dir} (journal entries replayed: {stack.summary['replayed']}; `make reset` wipes it)")
     print("  demo logins (POST /api/auth/dev-login {\"user_id\": ...}):")
     for user in list_dev_users():

@@ -18,3 +18,18 @@ def test_home_page_renders_chinese_and_reaches_the_api(stack_factory, page, tmp_
     page.screenshot(path=str(tmp_path / "home.png"))
     response = page.goto(stack.url + "/api/health")
     assert response.status == 200 and '"status": "ok"' in page.content()
+
+
+def test_local_mailbox_page_shows_a_dispatch_notice(stack_factory, page):
+    stack = stack_factory()
+    status, grant = stack.json("POST", "/api/auth/dev-login", {"user_id": "ent-zhengrixin"})
+    status, created = stack.json("POST", "/api/appeals", {
+        "category": "help", "title": "留抵退税迟迟未到账", "content": "我司申请的增值税留抵退税至今未到账，请帮助查询。",
+        "district": "370202", "channel": "web", "contact": {"name": "王敏", "phone": "13805321234"}},
+        headers={"Authorization": f"Bearer {grant['access_token']}"})
+    assert status == 201, created
+    stack.json("POST", "/api/dev/jobs/relay_outbox/run")
+    page.goto(stack.url + "/dev/mailbox?recipient=org:unit-tax")
+    page.wait_for_selector("#rows tr")
+    assert "appeal.dispatched" in page.locator("#rows").inner_text()
+    assert created["ticket_no"] in page.locator("#rows").inner_text()

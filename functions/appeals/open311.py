@@ -1,0 +1,762 @@
+"""Open311 GeoReport v2 for external intake channels (the 12345 hotline, district systems).
+
+A stock GeoReport v2 client works unchanged against `/api/open311/v2/`: paths end in `.json`,
+answers are JSON, `POST requests.json` is form-encoded with `api_key` as a form field, and errors
+are Open311's `[{"code": 400, "description": "<field>: <message>"}]` with the same HTTP status.
+Every request enters the platform through the one appeal intake, `service.submit`, as the
+channel's machine principal (role "staff", like intake staff). See README-open311.md.
+
+Routes (all under /api/open311/v2)
+| route                        | key            | answer |
+|------------------------------|----------------|--------|
+| GET services.json            | none (public)  | the six services below |
+| GET services/{code}.json     | none (public)  | `{"service_code", "attributes": []}` (metadata=false) |
+| POST requests.json           | form `api_key` | `[{"service_request_id", "service_notice", "account_id": null}]` |
+| GET requests.json            | query `api_key`| the key's channel's requests (extension: the spec needs no key here; our data is not public) |
+| GET requests/{id}.json       | query `api_key`| a list of one; 404 for another channel's request |
+
+Services (service_code = the appeal category, stable)
+| service_code              | service_name          | group        |
+|---------------------------|-----------------------|--------------|
+| consultation              | 咨询                  | 企业诉求     |
+| help                      | 求助                  | 企业诉求     |
+| complaint                 | 投诉                  | 企业诉求     |
+| suggestion                | 意见建议              | 企业诉求     |
+| report                    | 举报                  | 举报与线索   |
+| business_environment_clue | 损害营商环境问题线索  | 举报与线索   |
+
+POST fields → `Submission`
+| Open311 field                 | platform                                                         |
+|-------------------------------|------------------------------------------------------------------|
+| api_key                       | the channel (Open311Channel): channel, district, principal       |
+| service_code                  | category                                                         |
+| description (required)        | content; title = its first 30 characters (or the `title` extension field) |
+| first_name, last_name         | contact name (Chinese order 姓名 when either part is CJK)        |
+| phone                         | contact phone. Name and phone are required, except for report / business_environment_clue sent with neither: those are anonymous |
+| account_id                    | enterprise_uscc (checked with parse_uscc; a bad one is a 400 naming account_id); it enables the duplicate merge |
+| jurisdiction_id               | district: a division code within the channel's district and this stage (default: the channel's district) |
+| address_string, address_id, lat, long | appended to the content as lines 【地址】/【地址编号】/【坐标】 (the handling unit sees them); kept on the link item and answered back |
+| media_url                     | attachments[0]                                                   |
+| requested_datetime (extension)| received_at (when the call or visit happened; ISO 8601, +08:00 assumed without offset) |
+| email, device_id              | accepted, not stored (the appeal has no such fields)            |
+
+Statuses: our `closed` and `merged` → `closed`; every other status → `open`. `status_notes` says the
+status in plain Chinese (with the preliminary opinion / resolution when there is one);
+`agency_responsible` is the lead unit's Chinese name; `expected_datetime` is the `resolve_by`
+deadline; `requested_datetime` is received_at, else submitted_at; every time is ISO 8601 +08:00.
+`service_request_id` is the platform ticket number ("370200-0000042"), the number a hotline reads out.
+
+Access patterns (no Scan)
+| pattern                                     | key / index                                                  | call |
+|---------------------------------------------|--------------------------------------------------------------|------|
+| the channel of an API key                   | open311-channels: `key_hash` = sha256(api_key)               | GetItem |
+| one request of a channel (ownership)        | open311-requests: `channel_key`, `service_request_id`        | GetItem / BatchGet |
+| a channel's requests in a date range        | LSI `requested-index`: `channel_key`, `requested_at` between | Query |
+| the appeals, deadlines and merge targets    | appeals / sla-clocks (`appeal#{id}`, "resolve_by")           | BatchGet |
+A channel is (channel, district): its `channel_key` is "hotline_12345@370200"; a rotated key of the
+same channel sees the same requests, another channel's key sees none of them.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from chalice import Response
+from pydantic import BaseModel, ConfigDict
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from functions.appeals import service
+from functions.appeals.models import (
+    CLOSED,
+    DISPATCHED,
+    IN_PROGRESS,
+    MERGED,
+    PENDING_DISPATCH,
+    RESOLVED,
+    Appeal,
+)
+from functions.calendar.models import SlaClock, parse_utc_stamp, utc_stamp
+from functions.identity.principal import STAFF, Principal
+from functions.refdata.divisions import covers, parse_division
+from functions.refdata.uscc import parse_uscc
+from functions.settings import get_settings
+from functions.shared.audit import UnitOfWork
+from functions.shared.clock import SHANGHAI, get_clock, isoformat_utc
+from functions.shared.errors import DomainError, FieldError, ValidationFailed
+from functions.shared.models import BaseMeta, table_name
+from functions.shared.routes import ApiBlueprint, Call, Reply
+from functions.shared.schemas import Schema
+
+bp = ApiBlueprint(__name__, tag="open311")
+BASE = "/open311/v2"
+JSON_TYPE = "application/json; charset=utf-8"
+
+# Demo keys, for local and dev stages only (seeded by `seed_open311_channels`). Production keys are
+# made with `create_channel`, handed to the channel once, and only their sha256 is stored.
+DEMO_KEYS: dict[str, tuple[str, str, str]] = {
+    "hotline-12345-demo-key": ("hotline_12345", "370200", "12345政务服务便民热线"),
+    "laoshan-district-demo-key": ("district_window", "370212", "崂山区政务服务大厅"),
+}
+
+TITLE_CHARS = 30
+MAX_DESCRIPTION = 4500  # leaves room in the appeal's 5,000 characters for the location lines
+MAX_IDS = 50  # service_request_id values in one GET requests.json
+MAX_RESULTS = 1000  # the spec's cap on one GET requests.json answer
+MAX_RANGE = timedelta(days=90)  # the spec's default and widest date range
+
+
+@dataclass(frozen=True)
+class ServiceType:
+    code: str
+    name: str
+    description: str
+    keywords: str
+    group: str
+
+
+SERVICES: tuple[ServiceType, ...] = (
+    ServiceType("consultation", "咨询", "企业就政策、办事流程等事项提出的咨询", "政策,办事,流程,咨询", "企业诉求"),
+    ServiceType("help", "求助", "企业在生产经营中遇到困难、需要帮助解决的事项", "困难,求助,帮办,资金,用工", "企业诉求"),
+    ServiceType("complaint", "投诉", "企业对行政机关、公共服务单位的服务或行为提出的投诉", "投诉,服务,态度,推诿", "企业诉求"),
+    ServiceType("suggestion", "意见建议", "企业对优化营商环境、改进工作提出的意见建议", "意见,建议,营商环境", "企业诉求"),
+    ServiceType("report", "举报", "对违法违规行为的举报（可匿名；反映人信息加密封存）", "举报,违法,违规", "举报与线索"),
+    ServiceType("business_environment_clue", "损害营商环境问题线索",
+                "损害营商环境的问题线索（可匿名；反映人信息加密封存）", "营商环境,线索,吃拿卡要,乱收费", "举报与线索"),
+)
+SERVICE_BY_CODE = {s.code: s for s in SERVICES}
+
+# Where a field named by the appeal service comes from in the Open311 form.
+FIELD_NAMES = {
+    "category": "service_code",
+    "title": "description",
+    "content": "description",
+    "district": "jurisdiction_id",
+    "channel": "api_key",
+    "received_at": "requested_datetime",
+    "enterprise_uscc": "account_id",
+    "contact": "first_name/last_name, phone",
+    "contact.phone": "phone",
+    "anonymous": "first_name/last_name, phone",
+    "attachments": "media_url",
+}
+
+
+# -- tables ----------------------------------------------------------------------------------------
+class Open311Channel(Model):
+    """One API key of an intake channel. Only the key's sha256 is stored, never the key."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("open311-channels")
+
+    key_hash = UnicodeAttribute(hash_key=True)
+    channel = UnicodeAttribute()  # hotline_12345 | district_window | department | onsite
+    district = UnicodeAttribute()  # division code the channel serves; 370200 is the whole city
+    display_name = UnicodeAttribute()
+    enabled = BooleanAttribute(default=True)
+    created_at = UnicodeAttribute()
+
+    @property
+    def channel_key(self) -> str:
+        return f"{self.channel}@{self.district}"
+
+    def principal(self) -> Principal:
+        """The machine principal the channel submits as: intake staff of the channel."""
+        return Principal(sub=f"open311:{self.channel_key}", role=STAFF, org_id=f"channel:{self.channel}",
+                         district=self.district, name=self.display_name)
+
+
+class RequestedIndex(LocalSecondaryIndex):
+    class Meta:
+        index_name = "requested-index"
+        projection = AllProjection()
+
+    channel_key = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
+class Open311Request(Model):
+    """A request that came in through a channel: which appeal it became, and what Open311 said
+    about it that the appeal does not keep (its location fields). Written in the submit transaction."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("open311-requests")
+
+    channel_key = UnicodeAttribute(hash_key=True)
+    service_request_id = UnicodeAttribute(range_key=True)  # the ticket number
+    appeal_id = UnicodeAttribute()
+    service_code = UnicodeAttribute()
+    requested_at = UnicodeAttribute()  # utc_stamp: received_at, else submitted_at
+    location_note = UnicodeAttribute(null=True)  # the lines appended to the content
+    address_string = UnicodeAttribute(null=True)
+    address_id = UnicodeAttribute(null=True)
+    lat = UnicodeAttribute(null=True)
+    long = UnicodeAttribute(null=True)
+    media_url = UnicodeAttribute(null=True)
+    requested_index = RequestedIndex()
+
+
+def hash_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.strip().encode("utf-8")).hexdigest()
+
+
+def _check_channel(channel: str, district: str, display_name: str) -> None:
+    if channel not in service.INTAKE_CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(service.INTAKE_CHANNELS)}")
+    parse_division(district, "district")
+    if not display_name.strip():
+        raise ValueError("display_name is required")
+
+
+def add_channel(api_key: str, channel: str, district: str, display_name: str, enabled: bool = True) -> bool:
+    """Register a key (conditional put): True if created, False if that key already exists."""
+    _check_channel(channel, district, display_name)
+    item = Open311Channel(key_hash=hash_key(api_key), channel=channel, district=district, display_name=display_name,
+                          enabled=enabled, created_at=isoformat_utc(get_clock().now()))
+    try:
+        item.save(Open311Channel.key_hash.does_not_exist())
+        return True
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+
+
+def create_channel(channel: str, district: str, display_name: str) -> str:
+    """Issue a new random key for a channel and return it; it is shown this once, never stored."""
+    api_key = secrets.token_urlsafe(32)
+    add_channel(api_key, channel, district, display_name)
+    return api_key
+
+
+def seed_open311_channels() -> int:
+    """The demo channels of DEMO_KEYS (local and dev stages): conditional puts, so a rerun creates none."""
+    return sum(add_channel(key, *spec) for key, spec in DEMO_KEYS.items())
+
+
+# -- schemas ----------------------------------------------------------------------------------------
+class _Permissive(BaseModel):
+    """Open311 inputs: everything optional text, unknown fields kept (attribute[...], extensions).
+
+    The view validates and answers Open311 errors itself; the toolkit's 422 problem+json never fires."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class DiscoveryQuery(_Permissive):
+    jurisdiction_id: str | None = None
+
+
+class RequestForm(_Permissive):
+    api_key: str | None = None
+    jurisdiction_id: str | None = None
+    service_code: str | None = None
+    lat: str | None = None
+    long: str | None = None
+    address_string: str | None = None
+    address_id: str | None = None
+    email: str | None = None
+    device_id: str | None = None
+    account_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    media_url: str | None = None
+    title: str | None = None  # extension: the appeal's title
+    requested_datetime: str | None = None  # extension: when the call or visit happened
+
+
+class RequestsQuery(_Permissive):
+    api_key: str | None = None
+    jurisdiction_id: str | None = None
+    service_request_id: str | None = None
+    service_code: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    status: str | None = None
+
+
+class RequestQuery(_Permissive):
+    api_key: str | None = None
+    jurisdiction_id: str | None = None
+
+
+class ServiceOut(Schema):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+class ServiceDefinitionOut(Schema):
+    service_code: str
+    attributes: list[dict[str, Any]]
+
+
+class CreatedOut(Schema):
+    service_request_id: str
+    service_notice: str | None
+    account_id: str | None
+
+
+class ServiceRequestOut(Schema):
+    service_request_id: str
+    status: str
+    status_notes: str | None
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str | None
+    service_notice: str | None
+    requested_datetime: str
+    updated_datetime: str
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float | None
+    long: float | None
+    media_url: str | None
+
+
+# -- errors ----------------------------------------------------------------------------------------
+class Open311Error(Exception):
+    def __init__(self, status: int, *descriptions: str):
+        super().__init__("; ".join(descriptions))
+        self.status = status
+        self.descriptions = descriptions
+
+
+def _error_response(status: int, descriptions: list[str] | tuple[str, ...]) -> Response:
+    body = [{"code": status, "description": d} for d in descriptions]
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, headers={"Content-Type": JSON_TYPE})
+
+
+def _field(name: str) -> str:
+    return FIELD_NAMES.get(name, name)
+
+
+def open311_errors(view: Callable[[Call], Any]) -> Callable[[Call], Any]:
+    """Answer every refusal of the view in Open311's error format instead of problem+json."""
+
+    @functools.wraps(view)
+    def wrapper(call: Call):
+        try:
+            return view(call)
+        except Open311Error as error:
+            return _error_response(error.status, error.descriptions)
+        except ValidationFailed as error:
+            return _error_response(400, [f"{_field(e.field)}: {e.message}" for e in error.errors] or [error.detail])
+        except DomainError as error:
+            return _error_response(error.status, [error.detail])
+
+    return wrapper
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def authenticate(api_key: str | None) -> Open311Channel:
+    """The channel of this key (one GetItem), or 403 as GeoReport v2 prescribes for a missing or bad key."""
+    api_key = _text(api_key)
+    if api_key is None:
+        raise Open311Error(403, "api_key: is required")
+    try:
+        channel = Open311Channel.get(hash_key(api_key))
+    except Open311Channel.DoesNotExist:
+        raise Open311Error(403, "api_key: is not valid") from None
+    if not channel.enabled:
+        raise Open311Error(403, "api_key: this channel is disabled")
+    return channel
+
+
+def _jurisdiction_problem(code: str, channel: Open311Channel | None) -> str | None:
+    stage = get_settings().division_code
+    if not covers(stage, code):
+        return f"{code} is not served here (this endpoint serves {stage})"
+    if channel is not None and not covers(channel.district, code):
+        return f"{code} is outside this channel's district {channel.district}"
+    return None
+
+
+def _jurisdiction(value: str | None, channel: Open311Channel | None, status: int) -> str | None:
+    """A division code served by this stage (and within the channel's district), or an Open311
+    error with `status`: 404 on the GETs ("jurisdiction_id was not found"), 400 on the POST."""
+    value = _text(value)
+    if value is None:
+        return None
+    try:
+        code = parse_division(value, "jurisdiction_id")
+    except ValidationFailed as error:
+        raise Open311Error(status, f"jurisdiction_id: {error.errors[0].message}") from None
+    problem = _jurisdiction_problem(code, channel)
+    if problem:
+        raise Open311Error(status, f"jurisdiction_id: {problem}")
+    return code
+
+
+def _parse_time(value: str, field_name: str, errors: list[FieldError]) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        errors.append(FieldError(field_name, "must be an ISO 8601 date-time, e.g. 2026-11-20T09:30:00+08:00"))
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
+
+
+def _iso(stamp: str | None) -> str | None:
+    return parse_utc_stamp(stamp).astimezone(SHANGHAI).isoformat() if stamp else None
+
+
+def _is_cjk(text: str) -> bool:
+    return any(unicodedata.name(ch, "").startswith("CJK") for ch in text)
+
+
+def _contact_name(first: str | None, last: str | None) -> str | None:
+    if first and last:
+        return f"{last}{first}" if _is_cjk(first + last) else f"{first} {last}"
+    return first or last
+
+
+def _title(description: str) -> str:
+    flat = " ".join(description.split())
+    return flat if len(flat) <= TITLE_CHARS else flat[:TITLE_CHARS] + "…"
+
+
+def _coordinate(value: str | None, name: str, bound: float, errors: list[FieldError]) -> str | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > bound:
+        errors.append(FieldError(name, f"must be a decimal degree between -{bound:g} and {bound:g}"))
+        return None
+    return repr(round(number, 7))
+
+
+@dataclass
+class _Intake:
+    submission: service.Submission
+    link: dict[str, Any]
+
+
+def _read_form(form: RequestForm, channel: Open311Channel, now: datetime) -> _Intake:
+    errors: list[FieldError] = []
+    code = _text(form.service_code)
+    if code is None:
+        errors.append(FieldError("service_code", "is required"))
+    elif code not in SERVICE_BY_CODE:
+        errors.append(FieldError("service_code", f"{code!r} is not a service here; GET services.json lists them"))
+    description = _text(form.description)
+    if description is None:
+        errors.append(FieldError("description", "is required"))
+    elif not 2 <= len(description) <= MAX_DESCRIPTION:
+        errors.append(FieldError("description", f"must be 2 to {MAX_DESCRIPTION} characters"))
+    title = _text(form.title)
+    if title is not None and not 2 <= len(title) <= 200:
+        errors.append(FieldError("title", "must be 2 to 200 characters"))
+    first, last, phone = _text(form.first_name), _text(form.last_name), _text(form.phone)
+    name = _contact_name(first, last)
+    if name is not None and len(name) > 50:
+        errors.append(FieldError("first_name/last_name", "the name is at most 50 characters"))
+    if phone is not None and not 5 <= len(phone) <= 20:
+        errors.append(FieldError("phone", "must be 5 to 20 characters"))
+    confidential = code in service.CONFIDENTIAL_CATEGORIES
+    anonymous = confidential and name is None and phone is None
+    if not anonymous:
+        hint = " (a report or clue may leave out both name and phone to stay anonymous)" if confidential else ""
+        if name is None:
+            errors.append(FieldError("first_name/last_name", f"the contact's name is required{hint}"))
+        if phone is None:
+            errors.append(FieldError("phone", f"the contact's phone is required{hint}"))
+    uscc = _text(form.account_id)
+    if uscc is not None:
+        try:
+            uscc = parse_uscc(uscc, "account_id")
+        except ValidationFailed as error:
+            errors += error.errors
+    lat, long = _text(form.lat), _text(form.long)
+    if (lat is None) != (long is None):
+        errors.append(FieldError("lat/long", "give both lat and long, or neither"))
+    lat = _coordinate(lat, "lat", 90, errors)
+    long = _coordinate(long, "long", 180, errors)
+    address, address_id = _text(form.address_string), _text(form.address_id)
+    if address is not None and len(address) > 300:
+        errors.append(FieldError("address_string", "is at most 300 characters"))
+    if address_id is not None and len(address_id) > 100:
+        errors.append(FieldError("address_id", "is at most 100 characters"))
+    media_url = _text(form.media_url)
+    if media_url is not None and (not media_url.lower().startswith(("https://", "http://")) or len(media_url) > 500):
+        errors.append(FieldError("media_url", "must be an http(s) URL of at most 500 characters"))
+    received_at = None
+    if _text(form.requested_datetime):
+        received_at = _parse_time(form.requested_datetime, "requested_datetime", errors)
+    district = channel.district
+    if _text(form.jurisdiction_id):
+        try:
+            district = parse_division(form.jurisdiction_id, "jurisdiction_id")
+            problem = _jurisdiction_problem(district, channel)
+            if problem:
+                errors.append(FieldError("jurisdiction_id", problem))
+        except ValidationFailed as error:
+            errors += error.errors
+    if errors:
+        raise ValidationFailed(errors)
+
+    lines = []
+    if address:
+        lines.append(f"【地址】{address}")
+    if address_id:
+        lines.append(f"【地址编号】{address_id}")
+    if lat is not None:
+        lines.append(f"【坐标】纬度 {lat}，经度 {long}")
+    note = ("\n\n" + "\n".join(lines)) if lines else None
+    submission = service.Submission(
+        category=code, title=title or _title(description), content=description + (note or ""), district=district,
+        channel=channel.channel, contact_name=None if anonymous else name, contact_phone=None if anonymous else phone,
+        received_at=received_at, enterprise_uscc=uscc, anonymous=anonymous,
+        attachments=(media_url,) if media_url else (),
+    )
+    link = {"service_code": code, "requested_at": utc_stamp(received_at or now), "location_note": note,
+            "address_string": address, "address_id": address_id, "lat": lat, "long": long, "media_url": media_url}
+    return _Intake(submission, link)
+
+
+def _act_as(uow: UnitOfWork, principal: Principal) -> None:
+    # The toolkit opens the unit of work before the view knows the caller (the key is a form field);
+    # audit records name the channel, not "system".
+    uow.actor_sub, uow.actor_role, uow.actor_org = principal.sub, principal.role, principal.org_id
+
+
+# -- presenting ------------------------------------------------------------------------------------
+def open311_status(status: str) -> str:
+    return "closed" if status in (CLOSED, MERGED) else "open"
+
+
+def status_notes(appeal: Appeal, unit_name: str | None, merged_into: str | None) -> str:
+    unit = unit_name or "承办单位"
+    if appeal.status == PENDING_DISPATCH:
+        return "已受理，正在分派承办单位"
+    if appeal.status == DISPATCHED:
+        return f"已分派至{unit}，待签收"
+    if appeal.status == IN_PROGRESS:
+        return f"{unit}正在办理" + (f"；初步意见：{appeal.feedback_text}" if appeal.feedback_text else "")
+    if appeal.status == RESOLVED:
+        return f"{unit}已办理完毕，待反映人确认；办理结果：{appeal.resolution or ''}"
+    if appeal.status == CLOSED:
+        how = "反映人未在期限内确认，自动办结" if appeal.closed_reason == "auto_closed" else "已办结"
+        return how + (f"；办理结果：{appeal.resolution}" if appeal.resolution else "")
+    if appeal.status == MERGED:
+        return f"与工单 {merged_into or '（在办工单）'} 为同一事项，已合并办理，进度以该工单为准"
+    return appeal.status
+
+
+def _merged_notice(ticket: str | None) -> str:
+    return f"与在办工单 {ticket} 为同一事项，已合并办理，进度以该工单为准"
+
+
+def _updated(appeal: Appeal) -> str:
+    stamps = [appeal.submitted_at, appeal.received_at, appeal.dispatched_at, appeal.accepted_at, appeal.contacted_at,
+              appeal.feedback_at, appeal.resolved_at, appeal.closed_at]
+    return max(s for s in stamps if s)
+
+
+def present(links: list[Open311Request], keep: Callable[[Appeal], bool] | None = None) -> list[ServiceRequestOut]:
+    """The requests of these link items (those whose appeal passes `keep`), in their order: BatchGets
+    of the appeals, their resolve_by deadlines and (for merged ones) the tickets they were merged into."""
+    if not links:
+        return []
+    appeals = {a.appeal_id: a for a in Appeal.batch_get(list(dict.fromkeys(link.appeal_id for link in links)))}
+    if keep is not None:
+        appeals = {i: a for i, a in appeals.items() if keep(a)}
+    open_ids = [i for i, a in appeals.items() if open311_status(a.status) == "open"]
+    deadlines = {c.owner: c.due for c in SlaClock.batch_get([(service.owner(i), "resolve_by") for i in open_ids])} \
+        if open_ids else {}
+    targets = list(dict.fromkeys(a.duplicate_of for a in appeals.values() if a.status == MERGED and a.duplicate_of))
+    merged_into = {a.appeal_id: a.ticket_no for a in Appeal.batch_get(targets, attributes_to_get=["appeal_id", "ticket_no"])} \
+        if targets else {}
+    names = service.units.names()
+    out = []
+    for link in links:
+        appeal = appeals.get(link.appeal_id)
+        if appeal is None:  # filtered out by `keep`
+            continue
+        unit_name = names.get(appeal.assignee_unit or "")
+        content = appeal.content
+        if link.location_note and content.endswith(link.location_note):
+            content = content[: -len(link.location_note)]
+        status = open311_status(appeal.status)
+        target = merged_into.get(appeal.duplicate_of or "")
+        if appeal.status == MERGED:
+            notice = _merged_notice(target)
+        elif status == "open":
+            notice = "办理时限：2小时内联系反映人，1个工作日内反馈初步意见，15个工作日内办结"
+        else:
+            notice = None
+        service_type = SERVICE_BY_CODE.get(appeal.category)
+        out.append(ServiceRequestOut(
+            service_request_id=link.service_request_id,
+            status=status,
+            status_notes=status_notes(appeal, unit_name, target),
+            service_name=service_type.name if service_type else appeal.category,
+            service_code=appeal.category,
+            description=content,
+            agency_responsible=unit_name,
+            service_notice=notice,
+            requested_datetime=_iso(appeal.received_at or appeal.submitted_at),
+            updated_datetime=_iso(_updated(appeal)),
+            expected_datetime=_iso(deadlines.get(service.owner(appeal.appeal_id))),
+            address=link.address_string,
+            address_id=link.address_id,
+            zipcode=None,
+            lat=float(link.lat) if link.lat else None,
+            long=float(link.long) if link.long else None,
+            media_url=link.media_url,
+        ))
+    return out
+
+
+# -- routes ----------------------------------------------------------------------------------------
+def _service_out(s: ServiceType) -> ServiceOut:
+    return ServiceOut(service_code=s.code, service_name=s.name, description=s.description, metadata=False,
+                      type="realtime", keywords=s.keywords, group=s.group)
+
+
+def _json_file(name: str, what: str) -> str:
+    """'370200-0000001.json' → '370200-0000001'; another format is refused."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        raise Open311Error(404, f"{what}: add the format to the path, e.g. {name}.json")
+    if extension.lower() != "json":
+        raise Open311Error(400, f"format: only .json is served here, not .{extension}")
+    return stem
+
+
+@bp.api(f"{BASE}/services.json", summary="Open311: the service list (appeal categories)", query=DiscoveryQuery,
+        response=list[ServiceOut], roles=None, errors=(404,), raw=True)
+@open311_errors
+def services(call: Call):
+    _jurisdiction(call.query.jurisdiction_id, None, 404)
+    return [_service_out(s) for s in SERVICES]
+
+
+@bp.api(f"{BASE}/services/{{service_file}}", summary="Open311: one service's definition (services/{code}.json)",
+        query=DiscoveryQuery, response=ServiceDefinitionOut, roles=None, errors=(404,), raw=True)
+@open311_errors
+def service_definition(call: Call):
+    _jurisdiction(call.query.jurisdiction_id, None, 404)
+    code = _json_file(call.params["service_file"], "service_code")
+    if code not in SERVICE_BY_CODE:
+        raise Open311Error(404, f"service_code: {code!r} is not a service here")
+    # metadata=false for every service: no attributes to fill in.
+    return ServiceDefinitionOut(service_code=code, attributes=[])
+
+
+@bp.api(f"{BASE}/requests.json", "POST", summary="Open311: submit a service request (form-encoded, api_key)",
+        form=RequestForm, response=list[CreatedOut], roles=None, idempotent=False, errors=(403,), raw=True)
+@open311_errors
+def create_request(call: Call):
+    # A lost ticket-number race, or a concurrent change of the appeal a duplicate merges onto: run again.
+    call.retry_on = {service.TICKET_LABEL, "original"}
+    form: RequestForm = call.body
+    channel = authenticate(form.api_key)
+    principal = channel.principal()
+    _act_as(call.uow, principal)
+    intake = _read_form(form, channel, call.now)
+    result = service.submit(call.uow, principal, intake.submission)
+    appeal = result.appeal
+    call.uow.put(
+        Open311Request(channel_key=channel.channel_key, service_request_id=appeal.ticket_no, appeal_id=appeal.appeal_id,
+                       **intake.link),
+        Open311Request.service_request_id.does_not_exist(),
+        label="open311-request",
+    )
+    if result.duplicate_of:
+        notice = _merged_notice(service.load(result.duplicate_of).ticket_no)
+    else:
+        unit = service.units.names().get(appeal.assignee_unit or "")
+        notice = f"已受理，工单号 {appeal.ticket_no}，" + (f"已分派至{unit}办理" if unit else "正在分派承办单位")
+    if result.receipt_code:
+        notice += f"；回执码 {result.receipt_code}（仅此一次显示，请告知反映人凭此查询办理进度）"
+    return Reply([CreatedOut(service_request_id=appeal.ticket_no, service_notice=notice, account_id=None)])
+
+
+@bp.api(f"{BASE}/requests.json", summary="Open311: the key's channel's service requests (api_key required)",
+        query=RequestsQuery, response=list[ServiceRequestOut], roles=None, errors=(403, 404), raw=True)
+@open311_errors
+def list_requests(call: Call):
+    query: RequestsQuery = call.query
+    channel = authenticate(query.api_key)
+    jurisdiction = _jurisdiction(query.jurisdiction_id, channel, 404)
+    errors: list[FieldError] = []
+    ids = [i.strip() for i in (query.service_request_id or "").split(",") if i.strip()]
+    codes = [c.strip() for c in (query.service_code or "").split(",") if c.strip()]
+    statuses = {s.strip().lower() for s in (query.status or "").split(",") if s.strip()}
+    if len(ids) > MAX_IDS:
+        errors.append(FieldError("service_request_id", f"at most {MAX_IDS} ids in one query"))
+    errors += [FieldError("service_code", f"{c!r} is not a service here") for c in codes if c not in SERVICE_BY_CODE]
+    if statuses - {"open", "closed"}:
+        errors.append(FieldError("status", "must be open, closed, or open,closed"))
+    start = _parse_time(query.start_date, "start_date", errors) if _text(query.start_date) else None
+    end = _parse_time(query.end_date, "end_date", errors) if _text(query.end_date) else None
+    if errors:
+        raise ValidationFailed(errors)
+    if ids:
+        # service_request_id overrides every other filter (GeoReport v2); ids of other channels are simply absent.
+        found = {link.service_request_id: link
+                 for link in Open311Request.batch_get([(channel.channel_key, i) for i in dict.fromkeys(ids)])}
+        links = [found[i] for i in dict.fromkeys(ids) if i in found]
+        return present(links)
+    try:
+        end = end or (start + MAX_RANGE if start else call.now)
+        start = start or end - MAX_RANGE
+        if start > end:
+            raise Open311Error(400, "start_date: is after end_date")
+        if end - start > MAX_RANGE:
+            raise Open311Error(400, "start_date/end_date: the range may not span more than 90 days")
+        condition = Open311Request.requested_at.between(utc_stamp(start), utc_stamp(end))
+    except OverflowError:
+        raise Open311Error(400, "start_date/end_date: out of range") from None
+    filter_condition = Open311Request.service_code.is_in(*codes) if codes else None
+    links = list(Open311Request.requested_index.query(channel.channel_key, condition, filter_condition,
+                                                      scan_index_forward=False, limit=MAX_RESULTS))
+
+    def keep(appeal: Appeal) -> bool:
+        if statuses and open311_status(appeal.status) not in statuses:
+            return False
+        return jurisdiction is None or covers(jurisdiction, appeal.district)
+
+    return present(links, keep)
+
+
+@bp.api(f"{BASE}/requests/{{request_file}}", summary="Open311: one service request (requests/{id}.json, api_key required)",
+        query=RequestQuery, response=list[ServiceRequestOut], roles=None, errors=(403, 404), raw=True)
+@open311_errors
+def get_request(call: Call):
+    channel = authenticate(call.query.api_key)
+    _jurisdiction(call.query.jurisdiction_id, channel, 404)
+    request_id = _json_file(call.params["request_file"], "service_request_id")
+    try:
+        link = Open311Request.get(channel.channel_key, request_id)
+    except Open311Request.DoesNotExist:
+        # Another channel's request is as absent as one that never existed.
+        raise Open311Error(404, f"service_request_id: no request {request_id} from this channel") from None
+    return present([link])
