@@ -98,6 +98,21 @@ class OutboxMessage(Model):
 
 
 SYSTEM_ACTOR = {"sub": "system", "role": "system", "org_id": "platform"}
+_connection: Connection | None = None
+
+
+def _transaction_connection() -> Connection:
+    """One connection (one botocore client, ~0.2 s to build) per process, built on first use."""
+    global _connection
+    if _connection is None:
+        _connection = Connection(
+            region=BaseMeta.region,
+            host=BaseMeta.host,
+            connect_timeout_seconds=BaseMeta.connect_timeout_seconds,
+            read_timeout_seconds=BaseMeta.read_timeout_seconds,
+            max_retry_attempts=BaseMeta.max_retry_attempts,
+        )
+    return _connection
 
 
 def _json(value: Any) -> str | None:
@@ -203,14 +218,7 @@ class UnitOfWork:
         size = len(self._puts) + len(self._updates) + len(self._deletes) + len(self._checks)
         if size > MAX_TRANSACTION_ITEMS:
             raise ValueError(f"a unit of work holds {size} writes; DynamoDB allows {MAX_TRANSACTION_ITEMS}")
-        meta = BaseMeta
-        connection = Connection(
-            region=meta.region,
-            host=meta.host,
-            connect_timeout_seconds=meta.connect_timeout_seconds,
-            read_timeout_seconds=meta.read_timeout_seconds,
-            max_retry_attempts=meta.max_retry_attempts,
-        )
+        connection = _transaction_connection()
         # The token makes the SDK's own retries of this one call idempotent; each commit gets its own,
         # since a token reused with other writes is refused by DynamoDB.
         token = hashlib.sha256((client_request_token or uuid.uuid4().hex).encode()).hexdigest()[:36]

@@ -5,6 +5,7 @@ seconds apart on the same machine is what a reader can compare across runs.
 """
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
@@ -82,6 +83,20 @@ def main() -> int:
             for name, fn in cases:
                 fn()
                 rows.append((name, "bare Chalice route", median_of(fn, 200), baseline))
+
+            # Appeal intake: segmentation, duplicate check, routing, one transaction (on moto).
+            ent = dev_login("ent-zhengrixin", datetime(2026, 11, 20, 2, tzinfo=timezone.utc)).access_token
+            topics = iter(range(100000))
+
+            def submit():
+                n = next(topics)
+                client.http.post("/api/appeals", headers={"Authorization": f"Bearer {ent}", "Content-Type": "application/json"},
+                                 body=json.dumps({"category": "consultation", "title": f"咨询事项{n}号", "content": f"第{n}号咨询：办理流程是什么？",
+                                                  "district": "370202", "channel": "web", "contact": {"name": "王敏", "phone": "13805321234"}},
+                                                 ensure_ascii=False))
+
+            submit()
+            rows.append(("POST /api/appeals (submit)", "bare Chalice route", median_of(submit, 50), baseline))
 
         from functions.calendar.engine import WorkingDayCalendar
         import chinese_calendar
