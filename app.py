@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from functions.appeals.jobs import bp as appeal_jobs
-from functions.appeals.open311 import bp as open311_routes
+from functions.appeals.open311_routes import bp as open311_routes
 from functions.appeals.routes import bp as appeal_routes
 from functions.calendar.jobs import bp as calendar_jobs
 from functions.calendar.routes import bp as calendar_routes

@@ -1,6 +1,6 @@
 """Tables of the appeals platform.
 
-Access patterns (no Scan anywhere)
+Access patterns (every read is a GetItem or a Query; nothing scans a table)
 | pattern                                            | key / index                                                  | call |
 |----------------------------------------------------|--------------------------------------------------------------|------|
 | one appeal                                         | appeals: `appeal_id`                                         | GetItem |

@@ -1,6 +1,6 @@
 """Tables of the calendar: loaded holiday notices, and the SLA clocks of every platform.
 
-Access patterns (no Scan anywhere)
+Access patterns (every read is a GetItem or a Query; nothing scans a table)
 | pattern                                    | key / index                                          | call    |
 |--------------------------------------------|------------------------------------------------------|---------|
 | one year's notice                          | calendar-notices: `kind`="notice", `year`            | GetItem |

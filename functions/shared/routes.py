@@ -10,7 +10,6 @@ caller (done here), call one service function, return.
 from __future__ import annotations
 
 import json
-import logging
 import random
 import time
 import uuid

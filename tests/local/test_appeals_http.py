@@ -80,6 +80,17 @@ def test_duplicate_through_the_hotline_merges(session):
     assert merged["duplicate_of"] == first["id"]
 
 
+def test_hotline_intake_keeps_its_past_received_at_while_clocks_start_at_dispatch(session):
+    created = session.call("dispatcher-city", "POST", "/api/appeals", {
+        "category": "help", "district": "370215", "channel": "hotline_12345", "received_at": "2026-11-19T16:00:00+08:00",
+        "contact": {"name": "周先生", "phone": "13705321234"}, "title": "即墨园区道路开挖许可办理咨询",
+        "content": "12345来电：企业在即墨区园区内需要道路开挖接入管线，询问许可办理流程。"}, expect=201)
+    view = session.call("dispatcher-city", "GET", f"/api/appeals/{created['id']}")
+    assert view["timeline"][0]["at"] == "2026-11-19T16:00:00+08:00" and "12345热线" in view["timeline"][0]["text"]
+    dispatched = next(e for e in view["timeline"] if e["action"] == "appeal.dispatched")
+    assert dispatched["at"] > "2026-11-20"  # the unit received it when it was recorded and dispatched, today
+
+
 def test_sweeper_marks_a_breach_after_the_clock_moves(session):
     created = session.call("ent-hailian-trade", "POST", "/api/appeals", {
         **SUBMISSION, "district": "370211", "title": "出口货物通关查验时间过长",
