@@ -48,7 +48,7 @@ from functions.refdata.divisions import covers
 from functions.refdata.models import list_orgs
 from functions.settings import get_settings
 from functions.shared.audit import UnitOfWork
-from functions.shared.clock import isoformat_utc
+from functions.shared.clock import isoformat_utc, to_shanghai
 from functions.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 
 CONFIDENTIAL_CATEGORIES = ("report", "business_environment_clue")
@@ -492,7 +492,7 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
             uow.put(resolve_by, label="clock:resolve_by")
             appeal.extension_count = int(appeal.extension_count or 0) + 1
             stats.add(lead, appeal.district, now, extensions=1)
-            shown = parse_utc_stamp(resolve_by.due).isoformat()
+            shown = to_shanghai(parse_utc_stamp(resolve_by.due)).isoformat()
             uow.audit(entity, "appeal.extension_approved", after={"working_days": request["working_days"], "resolve_by": shown})
             uow.emit("appeal.extension_approved", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no,
                                                    "resolve_by": shown}, notify_enterprise + [f"org:{lead}"])
@@ -511,9 +511,10 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
         if existing is not None:
             confirm.version = existing.version  # a reopened appeal resolved again: replace the old one
         uow.put(confirm, label="clock:confirm_by")
+        clocks[CONFIRM_CLOCK] = confirm
         uow.audit(entity, "appeal.resolved", after={"result": payload["result"]})
         uow.emit("appeal.resolved", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "result": payload["result"],
-                                     "confirm_by": parse_utc_stamp(confirm.due).isoformat()}, notify_enterprise)
+                                     "confirm_by": to_shanghai(parse_utc_stamp(confirm.due)).isoformat()}, notify_enterprise)
     elif action == "co-reply":
         unit_id = caller.org_id
         task = CoTask.get(unit_id, appeal.appeal_id, consistent_read=True)
@@ -562,7 +563,10 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
         uow.emit("appeal.supervised", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "note": payload["note"]},
                  [f"org:{u}" for u in [lead, *(appeal.co_units or [])] if u])
     elif action == "merge":
-        target = load(payload["into"])
+        try:
+            target = load(payload["into"])
+        except NotFound:
+            raise ValidationFailed([FieldError("into", "no such appeal")]) from None
         if target.appeal_id == appeal.appeal_id or target.status not in OPEN_STATUSES or target.district != appeal.district:
             raise ValidationFailed([FieldError("into", "must be another open appeal of the same district")])
         _withdraw_clocks(uow, appeal, clocks)
@@ -661,7 +665,7 @@ def on_clock(clock: SlaClock, event: str, uow: UnitOfWork, now: datetime) -> Non
     unit = clock.name.split(":")[1] if clock.name.startswith("co:") else appeal.assignee_unit
     name = clock.name.split(":")[-1] if clock.name.startswith("co:") else clock.name
     payload = {"appeal_id": appeal_id, "ticket_no": appeal.ticket_no, "clock": name, "unit_id": unit,
-               "due": parse_utc_stamp(clock.due).isoformat()}
+               "due": to_shanghai(parse_utc_stamp(clock.due)).isoformat()}
     if event == "warn":
         uow.audit(entity, "appeal.warned", after={"clock": name, "unit_id": unit})
         uow.emit("appeal.clock_warning", payload, [f"org:{unit}"])

@@ -22,7 +22,7 @@ from functions.platform.schemas import (
 )
 from functions.settings import get_settings
 from functions.shared.audit import audit_page
-from functions.shared.clock import get_clock
+from functions.shared.clock import get_clock, parse_instant, to_shanghai
 from functions.shared.pagination import decode_cursor, encode_cursor
 from functions.shared.errors import NotFound
 from functions.shared.openapi import build_document
@@ -98,7 +98,8 @@ def run_job(call: Call):
 def mailbox(call: Call):
     return [
         MailboxItemOut(
-            recipient=m.recipient, topic=m.topic, payload=json.loads(m.payload), message_id=m.message_id, at=m.at_id.split("#")[0]
+            recipient=m.recipient, topic=m.topic, payload=json.loads(m.payload), message_id=m.message_id,
+            at=to_shanghai(parse_instant(m.at_id.split("#")[0])).isoformat()
         )
         for m in MailboxMessage.query(call.query.recipient, scan_index_forward=False, limit=50)
     ]
