@@ -26,6 +26,8 @@ class Settings:
     # Set only for the local stack and tests: where the moto server listens.
     aws_endpoint_url: str | None
     version: str
+    # Days an enterprise has to confirm a resolved appeal before it closes itself.
+    appeal_auto_close_days: int = 7
 
     @property
     def dev_features(self) -> bool:
@@ -63,4 +65,5 @@ def get_settings() -> Settings:
         cognito_app_client_ids=_split(env.get("COGNITO_APP_CLIENT_IDS", "")),
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         version=env.get("APP_VERSION", "dev"),
+        appeal_auto_close_days=int(env.get("APPEAL_AUTO_CLOSE_DAYS", "7")),
     )

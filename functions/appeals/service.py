@@ -57,7 +57,6 @@ INTAKE_CHANNELS = ("hotline_12345", "district_window", "department", "onsite")
 LEAD_CLOCKS = {"contact_by": "hours:2", "feedback_by": "working_days:1", "resolve_by": "working_days:15"}
 # A co-handling unit answers the lead within 10 working days, leaving the lead 5 to write one reply.
 CO_REPLY_RULE = "working_days:10"
-AUTO_CLOSE_DAYS = 7
 CONFIRM_CLOCK = "confirm_by"
 MAX_EXTENSION_WORKING_DAYS = 15
 TICKET_COUNTER = "ticket"
@@ -505,7 +504,7 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
         _meet(uow, clocks.get("resolve_by"), stats, lead, appeal.district, "resolve")
         stats.add(lead, appeal.district, now, resolved=1)
         appeal.status, appeal.resolved_at, appeal.resolution = RESOLVED, utc_stamp(now), payload["result"]
-        confirm = calendar.new_clock(calendar.get_calendar(now), entity, CONFIRM_CLOCK, f"days:{AUTO_CLOSE_DAYS}", now,
+        confirm = calendar.new_clock(calendar.get_calendar(now), entity, CONFIRM_CLOCK, f"days:{get_settings().appeal_auto_close_days}", now,
                                      warn_fraction=None)
         existing = clocks.get(CONFIRM_CLOCK)
         if existing is not None:
@@ -656,7 +655,7 @@ def on_clock(clock: SlaClock, event: str, uow: UnitOfWork, now: datetime) -> Non
         if appeal.status != RESOLVED:
             raise Conflict("no longer waiting for confirmation")
         appeal.status, appeal.closed_at, appeal.closed_reason = CLOSED, utc_stamp(now), "auto_closed"
-        uow.audit(entity, "appeal.auto_closed", after={"after_days": AUTO_CLOSE_DAYS})
+        uow.audit(entity, "appeal.auto_closed", after={"rule": clock.rule})
         refresh_index_keys(appeal)
         uow.put(appeal, label="appeal")
         return
