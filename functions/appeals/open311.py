@@ -68,7 +68,6 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
@@ -90,7 +89,7 @@ from functions.settings import get_settings
 from functions.shared.audit import UnitOfWork
 from functions.shared.clock import SHANGHAI, get_clock, isoformat_utc
 from functions.shared.errors import FieldError, ValidationFailed
-from functions.shared.models import BaseMeta, table_name
+from functions.shared.models import BaseMeta, put_if_absent, table_name
 from functions.shared.schemas import Schema
 
 BASE = "/open311/v2"
@@ -217,13 +216,7 @@ def add_channel(api_key: str, channel: str, district: str, display_name: str, en
     _check_channel(channel, district, display_name)
     item = Open311Channel(key_hash=hash_key(api_key), channel=channel, district=district, display_name=display_name,
                           enabled=enabled, created_at=isoformat_utc(get_clock().now()))
-    try:
-        item.save(Open311Channel.key_hash.does_not_exist())
-        return True
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return False
+    return put_if_absent(item, Open311Channel.key_hash)
 
 
 def create_channel(channel: str, district: str, display_name: str) -> str:

@@ -8,14 +8,13 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import PutError
-
 from functions.identity import tokens
 from functions.identity.models import DevUser, OAuthClient
 from functions.identity.principal import BANK, Principal
 from functions.shared import ratelimit
 from functions.shared.clock import isoformat_utc
 from functions.shared.errors import DomainError, NotFound
+from functions.shared.models import put_if_absent
 
 DEMO_DIRECTORY = "demo"
 # scrypt parameters (RFC 7914): ~16 MiB and tens of milliseconds per check, which is what a
@@ -98,13 +97,7 @@ def register_client(client_id: str, secret: str, institution_id: str, district: 
         scopes=list(BANK_SCOPES),
         created_at=isoformat_utc(now),
     )
-    try:
-        client.save(OAuthClient.client_id.does_not_exist())
-        return True
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
+    return put_if_absent(client, OAuthClient.client_id)
 
 
 def list_dev_users() -> list[DevUser]:
@@ -125,10 +118,4 @@ def dev_login(user_id: str, now: datetime) -> TokenGrant:
 
 def add_dev_user(user: DevUser) -> bool:
     user.directory = DEMO_DIRECTORY
-    try:
-        user.save(DevUser.user_id.does_not_exist())
-        return True
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
+    return put_if_absent(user, DevUser.user_id)

@@ -23,11 +23,10 @@ so results come back grouped by district and sorted by id. The index projects al
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from functions.shared.models import BaseMeta, table_name
+from functions.shared.models import BaseMeta, put_if_absent, table_name
 
 KINDS = ("unit", "key_area", "enterprise", "bank")
 
@@ -121,13 +120,4 @@ def seed_demo_data() -> int:
     Idempotent: each put is conditional on `attribute_not_exists(org_id)`, so existing items
     (including ones edited since) are left alone and a second run creates 0.
     """
-    created = 0
-    for org in demo_organisations():
-        try:
-            org.save(condition=Organisation.org_id.does_not_exist())
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                continue
-            raise
-        created += 1
-    return created
+    return sum(put_if_absent(org, Organisation.org_id) for org in demo_organisations())

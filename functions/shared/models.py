@@ -23,3 +23,19 @@ class BaseMeta:
     connect_timeout_seconds = 2
     read_timeout_seconds = 5
     max_retry_attempts = 2
+
+
+def put_if_absent(item, key_attribute) -> bool:
+    """Save `item` only if no item with its key exists: True if it was created, False if one was there.
+
+    The idempotent write behind every seed and registration: running it twice creates nothing twice.
+    """
+    from pynamodb.exceptions import PutError
+
+    try:
+        item.save(key_attribute.does_not_exist())
+        return True
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise

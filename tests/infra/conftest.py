@@ -6,7 +6,6 @@ directory; only the dependency layer is cached between runs, in build/layer/ (ke
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -1,7 +1,6 @@
 """The local stack's write-ahead journal and job driver, against a real moto server over HTTP."""
 from __future__ import annotations
 
-import json
 
 import boto3
 import pytest
