@@ -238,7 +238,9 @@ def files_bucket_resources(bucket_name: str, stage: str) -> dict[str, dict]:
 # IAM policy (Chalice puts it on every function's role: autogen_policy is false)
 
 
-def iam_policy(tables: list[dict], queues: list[dict], prefix: str) -> dict:
+def iam_policy(tables: list[dict], queues: list[dict], prefix: str, notify_channels: tuple[str, ...] = ()) -> dict:
+    """The functions' policy: the stage's own tables, indexes, queues and bucket, and the delivery
+    services of the notification channels the stage enables (NOTIFY_CHANNELS), nothing else."""
     statements: list[dict] = [
         {
             "Sid": "Logs",
@@ -296,6 +298,18 @@ def iam_policy(tables: list[dict], queues: list[dict], prefix: str) -> dict:
             "Resource": arn(FILES_BUCKET),
         }
     )
+    if "email" in notify_channels:
+        statements.append(
+            {
+                "Sid": "NotifyEmail",
+                "Effect": "Allow",
+                "Action": ["ses:SendEmail"],
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"},
+            }
+        )
+    if "sms" in notify_channels:
+        # SNS can scope Publish to topics, not to phone numbers: direct SMS needs Resource "*".
+        statements.append({"Sid": "NotifySms", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": "*"})
     return {"Version": "2012-10-17", "Statement": statements}
 
 

@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         "schedules": schedules,
     }
 
-    policy = resources.iam_policy(tables, queues, env["TABLE_PREFIX"])
+    notify = tuple(c.strip() for c in env.get("NOTIFY_CHANNELS", "").split(",") if c.strip())
+    policy = resources.iam_policy(tables, queues, env["TABLE_PREFIX"], notify)
     policy_file = project / ".chalice" / f"policy-{stage}.json"
     policy_file.write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
 

@@ -161,3 +161,14 @@ def test_a_declared_queue_without_consumer_is_refused():
 def test_names_outside_the_stage_prefix_are_refused():
     with pytest.raises(ValueError, match="prefix"):
         resources.table_logical_id("qd-city-things", PREFIX)
+
+
+def test_notification_channels_add_only_their_own_permissions():
+    from infra.resources import iam_policy
+
+    tables = []
+    plain = {s["Sid"] for s in iam_policy(tables, [], "qd-x")["Statement"]}
+    assert not {"NotifyEmail", "NotifySms"} & plain
+    both = {s["Sid"]: s for s in iam_policy(tables, [], "qd-x", ("inbox", "email", "sms"))["Statement"]}
+    assert both["NotifyEmail"]["Action"] == ["ses:SendEmail"]
+    assert both["NotifySms"]["Action"] == ["sns:Publish"]
