@@ -126,8 +126,11 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         statuses = {400, 422} if (spec.body or spec.query or spec.form_body) else set()
         if spec.body is not None:
             statuses |= {413, 415}
+        # Any request may carry a bearer token; one that does not verify is refused with 401 even on a
+        # public route, rather than silently treated as anonymous.
+        statuses |= {401}
         if spec.roles is not None:
-            statuses |= {401, 403, 404}
+            statuses |= {403, 404}
             operation["security"] = [{"bearer": []}]
         statuses |= set(spec.error_statuses)
         for status in sorted(statuses):

@@ -191,7 +191,23 @@ def _handler_class():
             else:
                 self.send_error(405)
 
+        def _method_not_allowed(self) -> None:
+            body = json.dumps({"type": "about:blank", "title": "Method not allowed", "status": 405,
+                               "detail": f"{self.command} is not served here.", "code": "method_not_allowed"}).encode()
+            self.send_response(405)
+            self.send_header("Content-Type", "application/problem+json")
+            self.send_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route
+
+        def __getattr__(self, name: str):
+            # Any other method (TRACE, CONNECT, QUERY…): 405, as API Gateway refuses it, not http.server's 501.
+            if name.startswith("do_"):
+                return self._method_not_allowed
+            raise AttributeError(name)
 
     return PlatformRequestHandler
 
