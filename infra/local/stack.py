@@ -272,6 +272,11 @@ def _print_banner(stack: LocalStack) -> None:
     for user in list_dev_users():
         extra = f"  client_id={user.client_id} client_secret={user.client_secret}" if user.client_id else ""
         print(f"    {user.user_id:<28} {user.role:<11} {user.org_id:<20} {user.display_name}{extra}")
+    from functions.appeals.open311 import DEMO_KEYS
+
+    print("  Open311 intake (POST /api/open311/v2/requests.json, api_key=...):")
+    for key, (channel, district, name) in DEMO_KEYS.items():
+        print(f"    {key:<28} {channel:<16} {district} {name}")
     print("  Ctrl-C stops it; nothing acknowledged is lost.\n", flush=True)
 
 
