@@ -100,6 +100,7 @@ def dev_users(call: Call):
     roles=None,
     idempotent=False,
     dev_only=True,
+    errors=(404,),
 )
 def dev_login(call: Call):
     grant = service.dev_login(call.body.user_id, call.now)

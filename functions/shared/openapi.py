@@ -46,6 +46,8 @@ class RouteSpec:
     idempotent: bool = False
     form_body: type[BaseModel] | None = None
     error_statuses: tuple[int, ...] = field(default=())
+    # A raw route answers some errors in its own protocol's JSON (OAuth 2.0, Open311) as well.
+    raw: bool = False
 
 
 _ROUTES: list[RouteSpec] = []
@@ -133,8 +135,14 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
             statuses |= {403, 404}
             operation["security"] = [{"bearer": []}]
         statuses |= set(spec.error_statuses)
+        if "{" in spec.path:
+            statuses |= {404}  # the object named in the path may not exist (or not for this caller)
+        content = dict(problem)
+        if spec.raw:
+            statuses |= {400, 403, 404}
+            content["application/json"] = {"schema": {"description": "the protocol's own error body (OAuth 2.0 / Open311)"}}
         for status in sorted(statuses):
-            operation["responses"][str(status)] = {"description": "Problem", "content": problem}
+            operation["responses"][str(status)] = {"description": "Problem", "content": content}
         paths.setdefault(spec.path, {})[spec.method.lower()] = operation
     return {
         "openapi": "3.1.0",

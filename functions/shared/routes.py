@@ -198,6 +198,7 @@ class ApiBlueprint(Blueprint):
                     roles=roles,
                     idempotent=idempotent,
                     error_statuses=errors,
+                    raw=raw,
                 )
             )
 
