@@ -49,7 +49,7 @@ from functions.refdata.models import list_orgs
 from functions.settings import get_settings
 from functions.shared.audit import UnitOfWork
 from functions.shared.clock import isoformat_utc, to_shanghai
-from functions.shared.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from functions.shared.errors import Conflict, FieldError, Forbidden, NotFound, Unauthenticated, ValidationFailed
 
 CONFIDENTIAL_CATEGORIES = ("report", "business_environment_clue")
 WEB = "web"
@@ -199,8 +199,6 @@ def _check_submission(caller: Principal | None, sub: Submission, now: datetime) 
 
 
 def raise_unauthenticated() -> None:
-    from functions.shared.errors import Unauthenticated
-
     raise Unauthenticated("Sign in to submit; only reports and clues may be submitted anonymously.")
 
 
