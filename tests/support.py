@@ -5,6 +5,17 @@ import json
 from typing import Any
 
 
+# A tax matter of 青岛正日信 that the demo routing rules send to 市税务局 at once.
+SAMPLE_APPEAL = {
+    "category": "help",
+    "title": "留抵退税迟迟未到账",
+    "content": "我司今年3月申请的增值税留抵退税，至今未到账，影响资金周转，请税务部门帮助查询。",
+    "district": "370202",
+    "channel": "web",
+    "contact": {"name": "王敏", "phone": "13805321234"},
+}
+
+
 def bearer(token: str, **extra: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", **extra}
 

@@ -81,7 +81,7 @@ from functions.appeals.models import (
     RESOLVED,
     Appeal,
 )
-from functions.calendar.models import SlaClock, parse_utc_stamp, utc_stamp
+from functions.calendar.models import SlaClock, shanghai_iso, utc_stamp
 from functions.identity.principal import STAFF, Principal
 from functions.refdata.divisions import covers, parse_division
 from functions.refdata.uscc import parse_uscc
@@ -382,10 +382,6 @@ def _parse_time(value: str, field_name: str, errors: list[FieldError]) -> dateti
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
-def _iso(stamp: str | None) -> str | None:
-    return parse_utc_stamp(stamp).astimezone(SHANGHAI).isoformat() if stamp else None
-
-
 def _is_cjk(text: str) -> bool:
     return any(unicodedata.name(ch, "").startswith("CJK") for ch in text)
 
@@ -583,9 +579,9 @@ def present(links: list[Open311Request], keep: Callable[[Appeal], bool] | None =
             description=content,
             agency_responsible=unit_name,
             service_notice=notice,
-            requested_datetime=_iso(appeal.received_at or appeal.submitted_at),
-            updated_datetime=_iso(_updated(appeal)),
-            expected_datetime=_iso(deadlines.get(service.owner(appeal.appeal_id))),
+            requested_datetime=shanghai_iso(appeal.received_at or appeal.submitted_at),
+            updated_datetime=shanghai_iso(_updated(appeal)),
+            expected_datetime=shanghai_iso(deadlines.get(service.owner(appeal.appeal_id))),
             address=link.address_string,
             address_id=link.address_id,
             zipcode=None,

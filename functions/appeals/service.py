@@ -34,7 +34,7 @@ from functions.appeals.models import (
 from functions.appeals.states import CO, DISPATCHER, LEAD, SUBMITTER, SUPERVISOR, TRANSITIONS
 from functions.appeals.stats import StatsDelta
 from functions.calendar import service as calendar
-from functions.calendar.models import SlaClock, parse_utc_stamp, utc_stamp
+from functions.calendar.models import SlaClock, shanghai_iso, utc_stamp
 from functions.identity.access import READ, Resource, require
 from functions.identity.principal import (
     CUSTODIAN,
@@ -48,7 +48,7 @@ from functions.refdata.divisions import covers
 from functions.refdata.models import list_orgs
 from functions.settings import get_settings
 from functions.shared.audit import UnitOfWork
-from functions.shared.clock import isoformat_utc, to_shanghai
+from functions.shared.clock import isoformat_utc
 from functions.shared.errors import Conflict, FieldError, Forbidden, NotFound, Unauthenticated, ValidationFailed
 
 CONFIDENTIAL_CATEGORIES = ("report", "business_environment_clue")
@@ -489,7 +489,7 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
             uow.put(resolve_by, label="clock:resolve_by")
             appeal.extension_count = int(appeal.extension_count or 0) + 1
             stats.add(lead, appeal.district, now, extensions=1)
-            shown = to_shanghai(parse_utc_stamp(resolve_by.due)).isoformat()
+            shown = shanghai_iso(resolve_by.due)
             uow.audit(entity, "appeal.extension_approved", after={"working_days": request["working_days"], "resolve_by": shown})
             uow.emit("appeal.extension_approved", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no,
                                                    "resolve_by": shown}, notify_enterprise + [f"org:{lead}"])
@@ -511,7 +511,7 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
         clocks[CONFIRM_CLOCK] = confirm
         uow.audit(entity, "appeal.resolved", after={"result": payload["result"]})
         uow.emit("appeal.resolved", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "result": payload["result"],
-                                     "confirm_by": to_shanghai(parse_utc_stamp(confirm.due)).isoformat()}, notify_enterprise)
+                                     "confirm_by": shanghai_iso(confirm.due)}, notify_enterprise)
     elif action == "co-reply":
         unit_id = caller.org_id
         task = CoTask.get(unit_id, appeal.appeal_id, consistent_read=True)
@@ -662,7 +662,7 @@ def on_clock(clock: SlaClock, event: str, uow: UnitOfWork, now: datetime) -> Non
     unit = clock.name.split(":")[1] if clock.name.startswith("co:") else appeal.assignee_unit
     name = clock.name.split(":")[-1] if clock.name.startswith("co:") else clock.name
     payload = {"appeal_id": appeal_id, "ticket_no": appeal.ticket_no, "clock": name, "unit_id": unit,
-               "due": to_shanghai(parse_utc_stamp(clock.due)).isoformat()}
+               "due": shanghai_iso(clock.due)}
     if event == "warn":
         uow.audit(entity, "appeal.warned", after={"clock": name, "unit_id": unit})
         uow.emit("appeal.clock_warning", payload, [f"org:{unit}"])

@@ -35,7 +35,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from functions.calendar.engine import Deadline
+from functions.calendar.engine import SHANGHAI, Deadline
 from functions.shared.models import BaseMeta, table_name
 
 NOTICE_KIND = "notice"
@@ -57,6 +57,11 @@ def utc_stamp(moment: datetime) -> str:
 
 def parse_utc_stamp(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def shanghai_iso(stamp: str | None) -> str | None:
+    """A stored instant as people and the API see it: ISO 8601 in +08:00."""
+    return parse_utc_stamp(stamp).astimezone(SHANGHAI).isoformat() if stamp else None
 
 
 def due_shards() -> list[str]:

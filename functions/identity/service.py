@@ -65,8 +65,7 @@ BANK_SCOPES = ("demands:read", "demands:claim", "demands:outcome", "credit-repor
 
 def client_credentials(client_id: str, client_secret: str, now: datetime) -> TokenGrant:
     # Failed attempts are limited per client id so a secret cannot be guessed online.
-    if ratelimit.is_limited("oauth-failed", client_id, FAILED_SECRET_LIMIT, FAILED_SECRET_WINDOW, now):
-        ratelimit.count("oauth-failed", client_id, FAILED_SECRET_LIMIT, FAILED_SECRET_WINDOW, now)
+    ratelimit.refuse_if_limited("oauth-failed", client_id, FAILED_SECRET_LIMIT, FAILED_SECRET_WINDOW, now)
     try:
         client = OAuthClient.get(client_id)
     except OAuthClient.DoesNotExist:

@@ -52,6 +52,13 @@ def count(name: str, subject: str, limit: int, window_seconds: int, now: datetim
         raise
 
 
+def refuse_if_limited(name: str, subject: str, limit: int, window_seconds: int, now: datetime) -> None:
+    """Raise RateLimited while the subject's window is full, without counting this attempt."""
+    window_id, retry_after = _window(name, subject, now, window_seconds)
+    if is_limited(name, subject, limit, window_seconds, now):
+        raise RateLimited(f"Too many attempts; try again in {retry_after} seconds.", retry_after_seconds=retry_after)
+
+
 def is_limited(name: str, subject: str, limit: int, window_seconds: int, now: datetime) -> bool:
     window_id, _ = _window(name, subject, now, window_seconds)
     try:

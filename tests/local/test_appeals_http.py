@@ -7,16 +7,11 @@ import threading
 
 import pytest
 
+from tests.support import SAMPLE_APPEAL
+
 pytestmark = [pytest.mark.local_stack, pytest.mark.slow]
 
-SUBMISSION = {
-    "category": "help",
-    "title": "留抵退税迟迟未到账",
-    "content": "我司今年3月申请的增值税留抵退税，至今未到账，影响资金周转，请税务部门帮助查询。",
-    "district": "370202",
-    "channel": "web",
-    "contact": {"name": "王敏", "phone": "13805321234"},
-}
+SUBMISSION = SAMPLE_APPEAL
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.support import body, json_headers
+from tests.support import SAMPLE_APPEAL, body, json_headers
 
 ZHENGRIXIN = "91370202MA3C4R7K75"  # 青岛正日信企业管理有限公司, 市南区
 HAILIAN = "91370211MA3D2H8N0J"  # 西海岸新区 trade company
@@ -30,15 +30,7 @@ class AppealsApi:
         self.token = token
 
     def submit(self, user: str | None, **fields):
-        payload = {
-            "category": "help",
-            "title": "留抵退税迟迟未到账",
-            "content": "我司今年3月申请的增值税留抵退税，至今未到账，影响资金周转，请税务部门帮助查询。",
-            "district": "370202",
-            "channel": "web",
-            "contact": {"name": "王敏", "phone": "13805321234"},
-        }
-        payload.update(fields)
+        payload = {**SAMPLE_APPEAL, **fields}
         headers = json_headers(self.token(user) if user else None)
         return self.client.http.post("/api/appeals", headers=headers, body=json.dumps(payload, ensure_ascii=False))
 
