@@ -14,16 +14,16 @@ from functions.identity.schemas import (
     TokenOut,
     WhoAmIOut,
 )
-from functions.shared.errors import DomainError
+from functions.shared.errors import DomainError, RateLimited
 from functions.shared.routes import ApiBlueprint, Call
 
 bp = ApiBlueprint(__name__, tag="identity")
 
 
-def _oauth_error(status: int, error: str, description: str) -> Response:
+def _oauth_error(status: int, error: str, description: str, extra_headers: dict[str, str] | None = None) -> Response:
     # RFC 6749 §5.2 prescribes this body for token-endpoint errors; bank clients' OAuth
     # libraries parse it, so it is kept here instead of problem+json.
-    headers = {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+    headers = {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache", **(extra_headers or {})}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="qingdao-platform"'
     return Response(json.dumps({"error": error, "error_description": description}), status_code=status, headers=headers)
@@ -45,9 +45,13 @@ def oauth_token(call: Call):
     if form.grant_type != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "Only client_credentials is supported.")
     try:
-        grant = service.client_credentials(form.client_id, form.client_secret, call.now)
+        grant = service.client_credentials(form.client_id, form.client_secret, call.now, client_address=call.client_address)
     except service.InvalidClient as error:
         return _oauth_error(401, "invalid_client", error.detail)
+    except RateLimited as error:
+        # Too many failures from the caller's network. RFC 6749 has no code for this; `slow_down`
+        # is the token-endpoint error registered (RFC 8628) for "wait before trying again".
+        return _oauth_error(429, "slow_down", error.detail, {"Retry-After": error.headers["Retry-After"]})
     except DomainError:
         raise
     body = ClientTokenOut(access_token=grant.access_token, token_type="Bearer", expires_in=grant.expires_in, scope=grant.scope)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,15 +14,31 @@ from functions.identity.models import DevUser, OAuthClient
 from functions.identity.principal import BANK, Principal
 from functions.shared import ratelimit
 from functions.shared.clock import isoformat_utc
-from functions.shared.errors import DomainError, NotFound
+from functions.shared.errors import DomainError, NotFound, RateLimited
 from functions.shared.models import put_if_absent
 
 DEMO_DIRECTORY = "demo"
 # scrypt parameters (RFC 7914): ~16 MiB and tens of milliseconds per check, which is what a
 # stored client secret needs and a Lambda can afford.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-FAILED_SECRET_LIMIT = 10  # per client per 5 minutes
+# Failed client authentications are counted per (caller network, client id) and per caller network
+# (an IPv4 address or an IPv6 /64), never per client id alone: a stranger's failures cannot lock a
+# bank out, and one network cannot spray guesses over many client ids.
+FAILED_SECRET_LIMIT = 10  # per client id from one network, per window
+FAILED_NETWORK_LIMIT = 50  # per network, whatever the client ids, per window
 FAILED_SECRET_WINDOW = 300
+FAILED_BY_CLIENT = "oauth-failed-client"
+FAILED_BY_NETWORK = "oauth-failed-network"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+# A hash no secret matches (its digest is not the scrypt of anything known), with today's
+# parameters: unknown and disabled clients are checked against it, so they cost the same scrypt
+# work as a known client with a wrong secret and the answer's timing does not tell them apart.
+DUMMY_SECRET_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(b'qingdao-dummy-16')}${_b64(bytes(32))}"
 
 
 class InvalidClient(DomainError):
@@ -35,21 +52,41 @@ class InvalidClient(DomainError):
 def hash_secret(secret: str, salt: bytes | None = None) -> str:
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(secret.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    encode = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt)}${encode(digest)}"
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _parse_hash(stored: str) -> tuple[bytes, int, int, int, bytes] | None:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return None
+        return base64.b64decode(salt, validate=True), int(n), int(r), int(p), base64.b64decode(digest, validate=True)
+    except ValueError:  # binascii.Error is a ValueError
+        return None
 
 
 def check_secret(secret: str, stored: str) -> bool:
+    """Whether `secret` matches the stored hash. Always one scrypt evaluation: a malformed stored
+    hash is checked against the dummy hash and then refused."""
+    parsed = _parse_hash(stored)
+    usable = parsed is not None
+    salt, n, r, p, digest = parsed if parsed is not None else _parse_hash(DUMMY_SECRET_HASH)  # type: ignore[misc]
+    candidate = hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
+    return hmac.compare_digest(candidate, digest) and usable
+
+
+def caller_network(address: str) -> str:
+    """What failed attempts are counted against: an IPv4 address, or an IPv6 /64 (one subscriber's
+    allocation, so walking through it gives no fresh windows). Anything unparseable shares one bucket."""
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
+        ip = ipaddress.ip_address(address.strip())
     except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    candidate = hashlib.scrypt(
-        secret.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32
-    )
-    return hmac.compare_digest(candidate, base64.b64decode(digest))
+        return "unparseable"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
 
 
 @dataclass(frozen=True)
@@ -63,23 +100,41 @@ class TokenGrant:
 BANK_SCOPES = ("demands:read", "demands:claim", "demands:outcome", "credit-reports:read")
 
 
-def client_credentials(client_id: str, client_secret: str, now: datetime) -> TokenGrant:
-    # Failed attempts are limited per client id so a secret cannot be guessed online.
-    ratelimit.refuse_if_limited("oauth-failed", client_id, FAILED_SECRET_LIMIT, FAILED_SECRET_WINDOW, now)
+def client_credentials(client_id: str, client_secret: str, now: datetime, client_address: str) -> TokenGrant:
+    """RFC 6749 §4.4 for a bank's machine client.
+
+    Raises RateLimited (before any secret is checked) while the caller's network has too many
+    recent failures, for this client id or for all of them; InvalidClient for an unknown or
+    disabled client or a wrong secret, after the same scrypt work in every case.
+    """
+    network = caller_network(client_address)
+    pair = f"{network}\n{client_id}"  # a network never contains a newline
+    ratelimit.refuse_if_limited(FAILED_BY_NETWORK, network, FAILED_NETWORK_LIMIT, FAILED_SECRET_WINDOW, now)
+    ratelimit.refuse_if_limited(FAILED_BY_CLIENT, pair, FAILED_SECRET_LIMIT, FAILED_SECRET_WINDOW, now)
     try:
         client = OAuthClient.get(client_id)
     except OAuthClient.DoesNotExist:
         client = None
-    if client is None or client.disabled or not check_secret(client_secret, client.secret_hash):
-        ratelimit.count("oauth-failed", client_id, FAILED_SECRET_LIMIT, FAILED_SECRET_WINDOW, now)
+    active = client if client is not None and not client.disabled else None
+    # An unknown or disabled client is checked against the dummy hash: the same scrypt work as a wrong secret.
+    matches = check_secret(client_secret, active.secret_hash if active is not None else DUMMY_SECRET_HASH)
+    if active is None or not matches:
+        for name, subject, limit in (
+            (FAILED_BY_NETWORK, network, FAILED_NETWORK_LIMIT),
+            (FAILED_BY_CLIENT, pair, FAILED_SECRET_LIMIT),
+        ):
+            try:
+                ratelimit.count(name, subject, limit, FAILED_SECRET_WINDOW, now)
+            except RateLimited:
+                pass  # full already (a concurrent attempt): the next attempt is refused up front
         raise InvalidClient("Unknown client, or wrong secret.")
     principal = Principal(
-        sub=f"client:{client.client_id}",
+        sub=f"client:{active.client_id}",
         role=BANK,
-        org_id=client.institution_id,
-        district=client.district,
-        name=client.display_name,
-        scopes=tuple(client.scopes or BANK_SCOPES),
+        org_id=active.institution_id,
+        district=active.district,
+        name=active.display_name,
+        scopes=tuple(active.scopes or BANK_SCOPES),
     )
     token, expires_in = tokens.issue(principal, now, tokens.BANK_TOKEN_TTL)
     return TokenGrant(token, "Bearer", expires_in, " ".join(principal.scopes))

@@ -6,25 +6,34 @@ Trusted issuers per stage:
 - on production stages, the stage's Cognito user pool for people (ID tokens, `aud` = app client).
 Every token, whoever issued it, goes through `verify`: signature against the issuer's JWKS,
 issuer, audience, and the time claims against the platform clock.
+
+The trusted issuers are built once per process (per settings). A Cognito pool's key set is fetched
+once and kept: a token whose `kid` is already known is verified without any network call; an
+unknown `kid` makes one refresh, and refreshes (failed ones included) happen at most once per
+`JWKS_REFRESH_MIN_SECONDS`, so tokens with made-up kids cannot make the function hammer Cognito.
 """
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Callable
 
 import jwt
-from jwt import PyJWK, PyJWKSet
+from jwt import PyJWK
 
 from functions.identity.models import SigningKey
 from functions.identity.principal import BANK, ROLES, Principal
 from functions.settings import Settings, get_settings
 from functions.shared.clock import isoformat_utc
-from functions.shared.errors import Unauthenticated
+from functions.shared.errors import DomainError, Unauthenticated
+from functions.shared.logs import get_logger
 
 ALGORITHM = "RS256"
 PLATFORM_KEY_SET = "platform"
@@ -32,6 +41,25 @@ PEOPLE_TOKEN_TTL = timedelta(hours=8)
 BANK_TOKEN_TTL = timedelta(hours=1)
 CLOCK_LEEWAY = timedelta(seconds=60)
 KEY_CACHE_SECONDS = 300
+# A Cognito JWKS fetch: how long it may take, how often it may happen (per issuer, per process,
+# failed attempts included), and how large an answer is read.
+JWKS_FETCH_TIMEOUT_SECONDS = 3.0
+JWKS_REFRESH_MIN_SECONDS = 30.0
+JWKS_MAX_BYTES = 256 * 1024
+UNKNOWN_KEY = "The token was signed by a key this issuer does not publish."
+log = get_logger(__name__)
+
+
+class KeysUnavailable(DomainError):
+    """The issuer's key set could not be fetched, so the token could not be checked: 503, retry later."""
+
+    status = 503
+    code = "identity_provider_unavailable"
+    title = "The identity provider's keys are unavailable"
+
+    def __init__(self, detail: str, retry_after_seconds: float):
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(max(1, math.ceil(retry_after_seconds)))
 
 
 def audience(settings: Settings) -> str:
@@ -52,6 +80,7 @@ class PlatformKeys:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._keys: list[_KeyPair] = []
+        self._parsed: dict[str, PyJWK] = {}
         self._loaded_at = 0.0
 
     def _load(self) -> list[_KeyPair]:
@@ -83,7 +112,7 @@ class PlatformKeys:
             if not keys:
                 self._create(now)
                 keys = self._load()
-            self._keys, self._loaded_at = keys, time.monotonic()
+            self._keys, self._parsed, self._loaded_at = keys, {}, time.monotonic()
             return keys
 
     def signing_key(self, now: datetime) -> _KeyPair:
@@ -94,9 +123,23 @@ class PlatformKeys:
     def jwks(self, now: datetime) -> dict[str, Any]:
         return {"keys": [k.public_jwk for k in self.keys(now)]}
 
+    def public_key(self, kid: str, now: datetime) -> PyJWK:
+        """The verification key `kid` (parsed once per load), or Unauthenticated."""
+        pair = next((k for k in self.keys(now) if k.kid == kid), None)
+        if pair is None:
+            raise Unauthenticated(UNKNOWN_KEY)
+        parsed = self._parsed.get(kid)
+        if parsed is None:
+            try:
+                parsed = PyJWK(pair.public_jwk, ALGORITHM)
+            except jwt.PyJWTError:
+                raise Unauthenticated(UNKNOWN_KEY) from None
+            self._parsed[kid] = parsed
+        return parsed
+
     def forget(self) -> None:
         with self._lock:
-            self._keys, self._loaded_at = [], 0.0
+            self._keys, self._parsed, self._loaded_at = [], {}, 0.0
 
 
 platform_keys = PlatformKeys()
@@ -129,7 +172,8 @@ def issue(principal: Principal, now: datetime, ttl: timedelta, settings: Setting
 class TrustedIssuer:
     issuer: str
     audiences: tuple[str, ...]
-    jwks: Callable[[datetime], dict[str, Any]]
+    # kid → the issuer's verification key; raises Unauthenticated (no such key) or KeysUnavailable.
+    public_key: Callable[[str, datetime], PyJWK]
     to_principal: Callable[[dict[str, Any], str], Principal]
     # Roles a token of this issuer may carry (the platform issuer signs only bank tokens in production).
     roles: frozenset[str]
@@ -159,28 +203,115 @@ def _cognito_principal(claims: dict[str, Any], issuer: str) -> Principal:
     )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def fetch_jwks(url: str) -> dict[str, Any]:
+    """GET a JWKS over HTTPS: a short timeout, no redirects, a bounded body."""
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    opener = urllib.request.build_opener(_NoRedirect())
+    with opener.open(request, timeout=JWKS_FETCH_TIMEOUT_SECONDS) as response:
+        raw = response.read(JWKS_MAX_BYTES + 1)
+    if len(raw) > JWKS_MAX_BYTES:
+        raise ValueError(f"the JWKS is larger than {JWKS_MAX_BYTES} bytes")
+    return json.loads(raw)
+
+
+def _signing_keys(data: Any) -> dict[str, PyJWK]:
+    """The RS256 signing keys of a JWKS document, by kid; ValueError when there are none."""
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+        raise ValueError("the answer is not a JWKS document")
+    keys: dict[str, PyJWK] = {}
+    for jwk in data["keys"]:
+        if not isinstance(jwk, dict) or not isinstance(jwk.get("kid"), str) or not jwk["kid"]:
+            continue
+        if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig" or jwk.get("alg", ALGORITHM) != ALGORITHM:
+            continue
+        try:
+            keys[jwk["kid"]] = PyJWK(jwk, ALGORITHM)
+        except jwt.PyJWTError:
+            continue
+    if not keys:
+        raise ValueError("the JWKS has no RS256 signing keys")
+    return keys
+
+
 class CognitoJwks:
-    """The user pool's public keys, fetched over HTTPS and cached (jwt.PyJWKClient does both)."""
+    """A user pool's public keys, kept for the life of the process.
 
-    def __init__(self, url: str, fetch: Callable[[str], dict[str, Any]] | None = None):
-        self._url = url
-        self._fetch = fetch
-        self._client = jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=KEY_CACHE_SECONDS) if fetch is None else None
+    A known kid costs no network call. An unknown kid makes one refresh, which replaces the key set
+    (so a key the pool withdrew stops verifying then); fetches, failed ones included, happen at most
+    once per `JWKS_REFRESH_MIN_SECONDS`, and a fetch that fails or times out is a 503 with Retry-After.
+    `fetch` (url → JWKS dict) and `monotonic` are injectable for tests.
+    """
 
-    def __call__(self, now: datetime) -> dict[str, Any]:
-        if self._fetch is not None:
-            return self._fetch(self._url)
-        return self._client.fetch_data()  # type: ignore[union-attr]
+    def __init__(
+        self,
+        url: str,
+        fetch: Callable[[str], dict[str, Any]] | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ):
+        self.url = url
+        self._fetch = fetch or fetch_jwks
+        self._monotonic = monotonic or time.monotonic
+        self._lock = threading.Lock()
+        self._keys: dict[str, PyJWK] = {}
+        self._last_attempt: float | None = None
+        self._last_failed = False
+
+    def __call__(self, kid: str, now: datetime) -> PyJWK:
+        key = self._keys.get(kid)
+        if key is not None:
+            return key  # the request path: no lock, no network
+        with self._lock:
+            key = self._keys.get(kid)  # another thread may have refreshed meanwhile
+            if key is not None:
+                return key
+            wait = self._wait()
+            if wait > 0:
+                if self._last_failed or not self._keys:
+                    raise KeysUnavailable(self._unavailable(wait), wait)
+                raise Unauthenticated(UNKNOWN_KEY)
+            self._refresh()
+            key = self._keys.get(kid)
+        if key is None:
+            raise Unauthenticated(UNKNOWN_KEY)
+        return key
+
+    def _wait(self) -> float:
+        if self._last_attempt is None:
+            return 0.0
+        return self._last_attempt + JWKS_REFRESH_MIN_SECONDS - self._monotonic()
+
+    def _unavailable(self, wait: float) -> str:
+        return f"The identity provider's signing keys could not be fetched; try again in {max(1, math.ceil(wait))} seconds."
+
+    def _refresh(self) -> None:
+        self._last_attempt = self._monotonic()
+        try:
+            keys = _signing_keys(self._fetch(self.url))
+        except Exception as error:  # noqa: BLE001 - network, HTTP, JSON or JWKS errors alike
+            self._last_failed = True
+            log.warning("JWKS fetch failed", extra={"fields": {"jwks_url": self.url, "error": repr(error)}})
+            raise KeysUnavailable(self._unavailable(JWKS_REFRESH_MIN_SECONDS), JWKS_REFRESH_MIN_SECONDS) from None
+        self._keys, self._last_failed = keys, False
 
 
-def trusted_issuers(settings: Settings | None = None, cognito_fetch=None) -> dict[str, TrustedIssuer]:
+def trusted_issuers(
+    settings: Settings | None = None,
+    cognito_fetch: Callable[[str], dict[str, Any]] | None = None,
+    monotonic: Callable[[], float] | None = None,
+) -> dict[str, TrustedIssuer]:
+    """Build the stage's trusted issuers (each with its own key cache); `verify` uses `issuers_for`."""
     settings = settings or get_settings()
     platform_roles = frozenset(ROLES) if settings.dev_features else frozenset({BANK})
     issuers = {
         settings.issuer: TrustedIssuer(
             issuer=settings.issuer,
             audiences=(audience(settings),),
-            jwks=platform_keys.jwks,
+            public_key=platform_keys.public_key,
             to_principal=_platform_principal,
             roles=platform_roles,
         )
@@ -192,16 +323,32 @@ def trusted_issuers(settings: Settings | None = None, cognito_fetch=None) -> dic
         issuers[url] = TrustedIssuer(
             issuer=url,
             audiences=settings.cognito_app_client_ids,
-            jwks=CognitoJwks(f"{url}/.well-known/jwks.json", cognito_fetch),
+            public_key=CognitoJwks(f"{url}/.well-known/jwks.json", cognito_fetch, monotonic),
             to_principal=_cognito_principal,
             roles=frozenset(ROLES) - {BANK},
         )
     return issuers
 
 
+@lru_cache(maxsize=4)
+def _issuers_for(settings: Settings) -> dict[str, TrustedIssuer]:
+    return trusted_issuers(settings)
+
+
+def issuers_for(settings: Settings | None = None) -> dict[str, TrustedIssuer]:
+    """The trusted issuers of these settings (the stage's by default), built once per process."""
+    return _issuers_for(settings or get_settings())
+
+
+def forget_issuers() -> None:
+    """Drop the per-process issuers and their cached key sets (tests)."""
+    _issuers_for.cache_clear()
+
+
 def verify(token: str, now: datetime, issuers: dict[str, TrustedIssuer] | None = None) -> Principal:
-    """The one code path that turns a bearer token into a Principal, or raises Unauthenticated."""
-    issuers = issuers if issuers is not None else trusted_issuers()
+    """The one code path that turns a bearer token into a Principal, or raises Unauthenticated
+    (or KeysUnavailable, 503, when the issuer's key set cannot be fetched)."""
+    issuers = issuers if issuers is not None else issuers_for()
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
@@ -212,11 +359,10 @@ def verify(token: str, now: datetime, issuers: dict[str, TrustedIssuer] | None =
         raise Unauthenticated("The token's issuer is not trusted by this stage.")
     if header.get("alg") != ALGORITHM:
         raise Unauthenticated(f"Only {ALGORITHM} tokens are accepted.")
-    try:
-        key_set = PyJWKSet.from_dict(trusted.jwks(now))
-        key: PyJWK = key_set[header.get("kid", "")]
-    except (KeyError, jwt.PyJWTError):
-        raise Unauthenticated("The token was signed by a key this issuer does not publish.") from None
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise Unauthenticated(UNKNOWN_KEY)
+    key = trusted.public_key(kid, now)
     try:
         # Time claims are checked below against the platform clock, which a demo can move forward.
         claims = jwt.decode(
