@@ -9,7 +9,7 @@ from __future__ import annotations
 def all_models() -> list[type]:
     # Imported here, not at module top, so importing the registry stays cheap for callers that
     # only need one platform.
-    from functions.shared import audit, idempotency, ratelimit
+    from functions.shared import audit, idempotency, keyring, ratelimit
     from functions.identity import models as identity
     from functions.calendar import models as calendar
     from functions.refdata import models as refdata
@@ -23,6 +23,7 @@ def all_models() -> list[type]:
         audit.AuditRecord,
         audit.OutboxMessage,
         ratelimit.RateWindow,
+        keyring.ServerSecret,
         identity.SigningKey,
         identity.OAuthClient,
         identity.DevUser,
@@ -33,6 +34,7 @@ def all_models() -> list[type]:
         notifications.MailboxMessage,
         appeals.Appeal,
         appeals.TicketCounter,
+        appeals.TicketNumber,
         appeals.RoutingRule,
         appeals.UnitStats,
         appeals.CoTask,

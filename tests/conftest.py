@@ -100,6 +100,10 @@ def aws():
             model.create_table(wait=True)
         platform_keys.forget()
         invalidate_calendar_cache()
+        from functions.shared import keyring
+
+        keyring.forget()
+        keyring.warm()  # the server secret is read once per process: not part of any route's budget
         from functions.platform.clock import movable_clock
 
         movable_clock().forget()  # no offset cached from another test's tables

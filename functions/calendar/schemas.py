@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import ConfigDict, Field, model_validator
 
-from functions.shared.schemas import Instant, Schema
+from functions.shared.schemas import Day, Instant, Schema
 
 
 class DeadlineQuery(Schema):
@@ -32,8 +32,8 @@ class DeadlineOut(Schema):
 class DaysQuery(Schema):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    start: date = Field(alias="from")
-    to: date
+    start: Day = Field(alias="from")
+    to: Day
 
 
 class DayOut(Schema):

@@ -12,10 +12,13 @@ from datetime import datetime, timedelta, timezone
 from functions.platform.models import PlatformSetting
 from functions.shared.audit import UnitOfWork
 from functions.shared.clock import isoformat_utc
+from functions.shared.errors import FieldError, ValidationFailed
 
 CLOCK_SETTING = "clock"
 CACHE_SECONDS = 2.0
-MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600
+# However many times it is moved, the clock stays within ten years of real time: far enough for
+# any demo of a deadline, and far from where date arithmetic (and the calendar) runs out.
+MAX_OFFSET_SECONDS = 10 * 366 * 24 * 3600
 
 
 class MovableClock:
@@ -51,6 +54,11 @@ class MovableClock:
             before = 0
             condition = PlatformSetting.name.does_not_exist()
         after = before + seconds
+        if after > MAX_OFFSET_SECONDS:
+            raise ValidationFailed([FieldError(
+                "advance_seconds",
+                f"the clock is {before} s ahead; it may be at most {MAX_OFFSET_SECONDS} s (ten years) ahead of real time",
+            )])
         uow.put(
             PlatformSetting(name=CLOCK_SETTING, offset_seconds=after, updated_at=isoformat_utc(uow.now)),
             condition,

@@ -17,7 +17,8 @@ class ClockOut(Schema):
 
 
 class ClockAdvanceIn(Schema):
-    advance_seconds: int = Field(gt=0, le=10 * 366 * 24 * 3600, description="Seconds to move forward; never back.")
+    advance_seconds: int = Field(gt=0, le=10 * 366 * 24 * 3600,
+                                 description="Seconds to move forward; never back; the clock stays within ten years of real time.")
 
 
 class JobOut(Schema):

@@ -19,12 +19,16 @@ SECURITY_HEADERS = {
 }
 
 
-def _request_id(event) -> str:
+def _correlation_id(event) -> str | None:
+    """A client's own `X-Request-Id`: logged beside ours so a bank can find its call, never used as an id.
+
+    Server-side ids (audit sequence, outbox message ids) derive from the request id; a client that
+    chose it could make two requests collide, so the request id is always the server's own.
+    """
     supplied = (event.headers or {}).get("x-request-id", "")
     if supplied and len(supplied) <= 64 and supplied.replace("-", "").isalnum():
         return supplied
-    context_id = (event.context or {}).get("requestId")
-    return context_id or uuid.uuid4().hex
+    return None
 
 
 def install_middleware(app: Chalice) -> None:
@@ -32,7 +36,8 @@ def install_middleware(app: Chalice) -> None:
 
     @app.middleware("http")
     def request_context(event, get_response):
-        request_id = _request_id(event)
+        request_id = uuid.uuid4().hex
+        correlation_id = _correlation_id(event)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
@@ -40,12 +45,16 @@ def install_middleware(app: Chalice) -> None:
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             response.headers["X-Request-Id"] = request_id
+            if correlation_id:
+                response.headers["X-Correlation-Id"] = correlation_id
             log_event(
                 log,
                 "request",
                 method=event.method,
                 path=event.path,
                 status=response.status_code,
+                correlation_id=correlation_id,
+                gateway_request_id=(event.context or {}).get("requestId"),
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
             return response

@@ -48,9 +48,13 @@ class RouteSpec:
     error_statuses: tuple[int, ...] = field(default=())
     # A raw route answers some errors in its own protocol's JSON (OAuth 2.0, Open311) as well.
     raw: bool = False
+    # Request headers the route reads: (name, description, required).
+    headers: tuple[tuple[str, str, bool], ...] = ()
 
 
 _ROUTES: list[RouteSpec] = []
+# Keys sent without a token: 22+ URL-safe characters (132 bits), a UUID included.
+ANONYMOUS_KEY_PATTERN = "^[A-Za-z0-9_-]{22,128}$"
 
 
 def register(spec: RouteSpec) -> None:
@@ -77,7 +81,11 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
     params = []
     for segment in spec.path.split("/"):
         if segment.startswith("{") and segment.endswith("}"):
-            params.append({"name": segment[1:-1], "in": "path", "required": True, "schema": {"type": "string"}})
+            params.append({"name": segment[1:-1], "in": "path", "required": True,
+                           "schema": {"type": "string", "minLength": 1, "maxLength": 128}})
+    for name, description, required in spec.headers:
+        params.append({"name": name, "in": "header", "required": required, "description": description,
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 64}})
     if spec.query is not None:
         schema = spec.query.model_json_schema()
         required = set(schema.get("required", []))
@@ -94,6 +102,9 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
                 "schema": {"type": "string", "maxLength": 128},
             }
         )
+    if spec.idempotent and spec.roles is None:
+        params[-1]["description"] += " Without a bearer token the key must carry at least 128 random bits (a UUID)."
+        params[-1]["schema"] = dict(params[-1]["schema"], pattern=ANONYMOUS_KEY_PATTERN)
     return params
 
 

@@ -3,8 +3,9 @@
 API Gateway usage plans throttle whole clients in production; this limiter protects what must
 be limited per subject whatever the gateway does (failed client-secret attempts, for one).
 
-Access pattern: count a hit → UpdateItem ADD on hash `window_id` = name#subject#window-start,
-conditional on the count staying under the limit; records expire by TTL.
+Access pattern: count a hit → UpdateItem ADD on hash `window_id` = name#keyed-hash(subject)#window-start,
+conditional on the count staying under the limit; records expire by TTL. Subjects (client ids,
+addresses, people) are stored only as keyed hashes: a window says nothing about who it counts.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 
+from functions.shared import keyring
 from functions.shared.errors import RateLimited
 from functions.shared.models import BaseMeta, table_name
 
@@ -29,7 +31,7 @@ class RateWindow(Model):
 
 def _window(name: str, subject: str, now: datetime, seconds: int) -> tuple[str, int]:
     start = int(now.timestamp()) // seconds * seconds
-    return f"{name}#{subject}#{start}", start + seconds - int(now.timestamp())
+    return f"{name}#{keyring.keyed_hash('rate-subject', subject)[:32]}#{start}", start + seconds - int(now.timestamp())
 
 
 def count(name: str, subject: str, limit: int, window_seconds: int, now: datetime) -> None:

@@ -29,12 +29,14 @@ from functions.shared.clock import get_clock
 from functions.shared.errors import (
     Conflict,
     DomainError,
+    FieldError,
     Forbidden,
     MalformedRequest,
     NotFound,
     PayloadTooLarge,
     Unauthenticated,
     UnsupportedMediaType,
+    ValidationFailed,
 )
 from functions.shared.logs import get_logger, request_id_var
 from functions.shared.openapi import RouteSpec, register
@@ -42,6 +44,11 @@ from functions.shared.schemas import dump, parse
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_ATTEMPTS = 10
+MAX_BACKOFF_SECONDS = 0.5
+MAX_JSON_DEPTH = 32
+# Longer than any id the platform issues (appeal ids are 16, ticket numbers 14, unit ids < 64).
+MAX_PATH_PARAM = 128
+ABORT_HOOKS = "abort_hooks"
 PROBLEM_TYPE_BASE = "https://qingdao-platform.example/problems/"
 ANY_ROLE = ("*",)
 log = get_logger(__name__)
@@ -67,12 +74,22 @@ class Call:
     request_id: str
     uow: UnitOfWork
     headers: dict[str, str]
+    # Where the request came from (the viewer's address behind CloudFront), for per-client limits.
+    client_address: str = ""
+    # Kept across the attempts of one request (a ticket number claimed by the first attempt, say).
+    memo: dict[str, Any] = field(default_factory=dict)
     # Labels of optimistic writes (a counter, say) whose lost race means "run the view again".
     retry_on: set[str] = field(default_factory=set)
 
     @property
     def now(self):
         return self.uow.now
+
+    def on_abort(self, undo: Callable[[str], None]) -> None:
+        """Run `undo(reason)` if this request ends without committing (once, whatever the attempts)."""
+        hooks = self.memo.setdefault(ABORT_HOOKS, [])
+        if undo not in hooks:
+            hooks.append(undo)
 
     @property
     def caller(self) -> Principal:
@@ -130,9 +147,28 @@ def _read_body(request, json_model, form_model) -> Any:
         data = json.loads(raw.decode("utf-8")) if raw else None
     except (UnicodeDecodeError, ValueError) as error:
         raise MalformedRequest(f"The body is not valid JSON: {error}.") from None
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or _depth_exceeds(data, MAX_JSON_DEPTH):
+        raise MalformedRequest(f"The body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep.")
     if data is None:
         raise MalformedRequest("The request needs a JSON body.")
     return parse(json_model, data)
+
+
+_TOO_DEEP = object()
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (iteratively: no recursion to exhaust)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def _read_query(request, model) -> Any:
@@ -140,6 +176,16 @@ def _read_query(request, model) -> Any:
     if model is None:
         return None
     return parse(model, dict(raw))
+
+
+def client_address(request) -> str:
+    """The caller's IP address: CloudFront's viewer address when the request came through it
+    (API Gateway then sees CloudFront's edge, not the client), else the connection's source."""
+    viewer = (request.headers or {}).get("cloudfront-viewer-address", "")
+    if viewer:
+        return viewer.rsplit(":", 1)[0].strip("[]")  # "IP:port", IPv6 included
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
 
 
 def _authenticate(request, roles: tuple[str, ...] | None, now) -> Principal | None:
@@ -177,8 +223,11 @@ class ApiBlueprint(Blueprint):
         dev_only: bool = False,
         errors: tuple[int, ...] = (),
         raw: bool = False,
+        replay: bool = True,
+        headers: tuple[tuple[str, str, bool], ...] = (),
     ) -> Callable:
-        """Declare a route. `roles=None` makes it public; `dev_only` routes answer 404 on production stages."""
+        """Declare a route. `roles=None` makes it public; `dev_only` routes answer 404 on production stages;
+        `replay=False` keeps a route's answer out of the idempotency store (a replay runs it again)."""
         method = method.upper()
         if idempotent is None:
             idempotent = method == "POST"
@@ -199,12 +248,14 @@ class ApiBlueprint(Blueprint):
                     idempotent=idempotent,
                     error_statuses=errors,
                     raw=raw,
+                    headers=headers,
                 )
             )
 
         def decorator(view: Callable[[Call], Any]) -> Callable:
             def handler(**params: str) -> Response:
-                return self._handle(view, full_path, method, params, body, form, query, status, roles, idempotent, dev_only, raw)
+                return self._handle(view, full_path, method, params, body, form, query, status, roles, idempotent, dev_only, raw,
+                                    replay)
 
             handler.__name__ = view.__name__
             handler.__doc__ = view.__doc__
@@ -213,33 +264,38 @@ class ApiBlueprint(Blueprint):
 
         return decorator
 
-    def _handle(self, view, path, method, params, body_model, form_model, query_model, status, roles, idempotent, dev_only, raw) -> Response:
+    def _handle(self, view, path, method, params, body_model, form_model, query_model, status, roles, idempotent, dev_only,
+                raw, replay) -> Response:
         request = self.current_request
         request_id = request_id_var.get()
         if request_id == "-":
             request_id = uuid.uuid4().hex
         instance = request.context.get("path", path) if request.context else path
+        memo: dict[str, Any] = {}
         try:
             if dev_only and not get_settings().dev_features:
                 raise NotFound("Not found.")
+            _check_path_params(params)
             now = get_clock().now()
             principal = _authenticate(request, roles, now)
             query = _read_query(request, query_model)
             body = _read_body(request, body_model, form_model) if (body_model or form_model) else None
             uow = UnitOfWork.for_actor(principal, request_id, now)
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
-            record_key = fingerprint = None
+            key_ref = None
             key = headers.get("idempotency-key")
+            replayed_view = False
             if idempotent and key is not None:
-                key = idempotency.validate_key(key)
-                caller = principal.sub if principal else "anonymous"
-                record_key = idempotency.key_id(caller, method, instance, key)
-                fingerprint = idempotency.request_fingerprint(method, instance, request.raw_body or b"")
-                stored = idempotency.find(record_key, fingerprint, now)
-                if stored is not None:
+                caller = principal.sub if principal else idempotency.ANONYMOUS
+                key = idempotency.validate_key(key, anonymous=principal is None)
+                key_ref = idempotency.resolve(caller, method, instance, key, request.raw_body or b"")
+                stored = idempotency.find(key_ref, now)
+                if stored is not None and stored.replay:
                     return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
+                replayed_view = stored is not None  # a route that never replays: run it again, record nothing new
+            address = client_address(request)
             for attempt in range(MAX_ATTEMPTS):
-                call = Call(principal, dict(params), body, query, request_id, uow, headers)
+                call = Call(principal, dict(params), body, query, request_id, uow, headers, address, memo)
                 result = view(call)
                 if raw and isinstance(result, Response):
                     uow.commit()
@@ -247,29 +303,49 @@ class ApiBlueprint(Blueprint):
                 reply = result if isinstance(result, Reply) else Reply(body=result)
                 reply_status = reply.status or status
                 payload = dump(reply.body)
-                if record_key is not None and 200 <= reply_status < 300:
-                    idempotency.remember(uow, record_key, fingerprint, reply_status, payload)
+                if key_ref is not None and not replayed_view and 200 <= reply_status < 300:
+                    idempotency.remember(uow, key_ref, reply_status, payload, replay=replay)
                 try:
                     uow.commit()
                 except Conflict as conflict:
                     labels = set(getattr(conflict, "failed_labels", ()))
-                    if record_key is not None and "idempotency" in labels:
+                    if key_ref is not None and "idempotency" in labels:
                         # Another request with this key won the race; answer what it answered.
-                        stored = idempotency.find(record_key, fingerprint, now)
-                        if stored is not None:
+                        stored = idempotency.find(key_ref, now)
+                        if stored is not None and stored.replay:
+                            _abort(memo, "the same request was answered by a concurrent attempt")
                             return _json_response(stored.body, stored.status, {"Idempotent-Replayed": "true"})
                     retryable = getattr(conflict, "contended", False) or (labels and labels <= call.retry_on)
                     if retryable and attempt + 1 < MAX_ATTEMPTS:
-                        time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))  # spread the retries out
+                        # Exponential backoff with full jitter: contenders spread out instead of colliding again.
+                        time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.01 * 2**attempt)))
                         uow = UnitOfWork.for_actor(principal, request_id, now)
                         continue
                     raise
                 return _json_response(payload, reply_status, reply.headers)
             raise Conflict("Too much contention; try again.")
         except DomainError as error:
+            _abort(memo, f"refused: {error.code}")
             return problem_response(error, instance)
         except Exception:  # noqa: BLE001 - the last line of defence: never a stack trace to a client
             log.exception("unhandled error")
+            _abort(memo, "internal error")
             internal = DomainError("An internal error occurred; it has been logged with the request id.")
             internal.status, internal.code, internal.title = 500, "internal_error", "Internal server error"
             return problem_response(internal, instance)
+
+
+def _abort(memo: dict[str, Any], reason: str) -> None:
+    """Run what views asked to run if their request ends without committing (void a claimed number)."""
+    for undo in memo.pop(ABORT_HOOKS, []):
+        try:
+            undo(reason)
+        except Exception:  # noqa: BLE001 - the answer is already an error; the sweep catches what this misses
+            log.exception("abort hook failed")
+
+
+def _check_path_params(params: dict[str, str]) -> None:
+    errors = [FieldError(name, f"is not an id: at most {MAX_PATH_PARAM} printable characters")
+              for name, value in params.items() if not (0 < len(value) <= MAX_PATH_PARAM and value.isprintable())]
+    if errors:
+        raise ValidationFailed(errors)

@@ -4,7 +4,7 @@ One model serves both purposes, so the published document cannot drift from what
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, ValidationError
@@ -21,9 +21,23 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# The years the platform can reason about: the working-day calendar in its present form, and the
+# platform's own lifetime. Outside them a date is a typo or a probe, never a real case, and the
+# arithmetic near year 1 or 9999 overflows (or, before 1928, answers in Qingdao's old local time).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
 def _require_offset(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must carry a UTC offset, e.g. 2026-11-20T09:00:00+08:00")
+    return _in_years(value)
+
+
+def _in_years(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+    if isinstance(value, datetime) and not EARLIEST_YEAR <= value.astimezone(SHANGHAI).year <= LATEST_YEAR:
+        raise ValueError(f"must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
     return value
 
 
@@ -33,6 +47,8 @@ Instant = Annotated[
     AfterValidator(_require_offset),
     PlainSerializer(lambda moment: moment.astimezone(SHANGHAI).isoformat(), return_type=str),
 ]
+# A calendar day the platform can reason about (same years as Instant).
+Day = Annotated[date, AfterValidator(_in_years)]
 
 
 def _field_path(location: tuple[Any, ...]) -> str:

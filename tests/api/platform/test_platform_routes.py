@@ -16,9 +16,25 @@ def test_health_names_stage_and_version(client):
     assert response.headers["X-Request-Id"]
 
 
-def test_request_id_is_echoed_when_supplied(client):
+def test_a_client_request_id_is_a_correlation_id_only(client):
     response = client.http.get("/api/health", headers={"X-Request-Id": "abc-123"})
-    assert response.headers["X-Request-Id"] == "abc-123"
+    assert response.headers["X-Correlation-Id"] == "abc-123"
+    assert response.headers["X-Request-Id"] != "abc-123"  # the platform's own id
+
+
+def test_reusing_a_request_id_never_makes_later_writes_fail(client, token):
+    # Outbox message ids and audit sequences derive from the request id; were it the client's, a
+    # reused one would collide with the first submission's records and every later write be 409.
+    from tests.support import SAMPLE_APPEAL
+
+    ent = token("ent-zhengrixin")
+    titles = ["留抵退税迟迟未到账", "厂区电力增容申请办理慢", "公园开放时间建议调整"]
+    for title, category in zip(titles, ["help", "help", "suggestion"]):
+        payload = {**SAMPLE_APPEAL, "title": title, "category": category, "content": title + "，请有关部门协调处理。"}
+        response = client.http.post("/api/appeals", headers=json_headers(ent, **{"X-Request-Id": "same-id"}),
+                                    body=json.dumps(payload, ensure_ascii=False))
+        assert response.status_code == 201, response.body
+        assert response.headers["X-Correlation-Id"] == "same-id"
 
 
 def test_openapi_document_lists_every_route_with_schemas(client, app):

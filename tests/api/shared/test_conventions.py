@@ -8,6 +8,10 @@ import pytest
 from tests.support import assert_problem, bearer, body, json_headers
 
 
+# Callers without a token send keys of at least 128 random bits (the dev clock is public).
+K1, K2 = "6f1c2a4e-0b7d-4c1e-9a53-1d2e3f405162", "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d"
+
+
 def advance(client, seconds, **headers):
     return client.http.post("/api/dev/clock", headers=json_headers(**headers), body=json.dumps({"advance_seconds": seconds}))
 
@@ -48,33 +52,45 @@ def test_every_bad_field_is_listed(client):
 
 
 def test_idempotency_key_replays_the_first_response(client):
-    first = advance(client, 60, **{"Idempotency-Key": "k-1"})
-    again = advance(client, 60, **{"Idempotency-Key": "k-1"})
+    first = advance(client, 60, **{"Idempotency-Key": K1})
+    again = advance(client, 60, **{"Idempotency-Key": K1})
     assert first.status_code == again.status_code == 200
     assert body(first) == body(again)
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert offset(client) == 60
-    advance(client, 60, **{"Idempotency-Key": "k-2"})
+    advance(client, 60, **{"Idempotency-Key": K2})
     assert offset(client) == 120
 
 
 def test_idempotency_key_with_another_body_is_422_and_changes_nothing(client):
-    advance(client, 60, **{"Idempotency-Key": "k-1"})
-    response = advance(client, 3600, **{"Idempotency-Key": "k-1"})
+    advance(client, 60, **{"Idempotency-Key": K1})
+    response = advance(client, 3600, **{"Idempotency-Key": K1})
     assert_problem(response, 422, field="Idempotency-Key")
     assert offset(client) == 60
 
 
 def test_idempotency_record_commits_with_the_change(client, aws):
-    from functions.shared.idempotency import IdempotencyRecord
+    from functions.shared import idempotency
 
-    advance(client, 60, **{"Idempotency-Key": "k-1"})
-    (record,) = [r for r in IdempotencyRecord.query("anonymous#POST#/api/dev/clock#k-1")]
-    assert json.loads(record.body)["offset_seconds"] == 60
+    advance(client, 60, **{"Idempotency-Key": K1})
+    ref = idempotency.resolve(idempotency.ANONYMOUS, "POST", "/api/dev/clock", K1, json.dumps({"advance_seconds": 60}).encode())
+    record = idempotency.IdempotencyRecord.get(ref.record_id)
+    assert json.loads(ref.seal.decrypt(record.sealed_body.encode()))["offset_seconds"] == 60
+    # Nothing in the record says who called or with which key; the answer is sealed under the key.
+    assert K1 not in json.dumps(record.attribute_values, default=str)
+    assert "anonymous" not in record.key_id and "offset_seconds" not in record.sealed_body
 
 
 def test_idempotency_key_must_be_sane(client):
     assert_problem(advance(client, 60, **{"Idempotency-Key": "x" * 200}), 422, field="Idempotency-Key")
+
+
+@pytest.mark.parametrize("key", ["k-1", "1", "retry", "0123456789abcdef"])
+def test_a_caller_without_a_token_sends_an_unguessable_key(client, key):
+    # A short key from one anonymous client could be hit by another anonymous client sending the
+    # same key and body, and get the first one's answer (a receipt code, say).
+    assert_problem(advance(client, 60, **{"Idempotency-Key": key}), 422, field="Idempotency-Key")
+    assert offset(client) == 0
 
 
 def test_change_audit_and_outbox_commit_together_or_not_at_all(aws, clock):
@@ -142,7 +158,8 @@ def test_audit_trail_pages_with_a_cursor(client, token, clock):
 
 def test_tampered_cursor_is_422(client, token):
     auditor = bearer(token("auditor-city"))
-    for cursor in ("not-base64!", "eyJ4IjogMX0", "eyJlbnRpdHkiOnsiUyI6Im90aGVyIn19"):
+    for cursor in ("not-base64!", "eyJ4IjogMX0", "eyJlbnRpdHkiOnsiUyI6Im90aGVyIn19",
+                   "eyJlbnRpdHkiOnsiUyI6InBsYXRmb3JtLXNldHRpbmcjY2xvY2sifX0.AAAAAAAAAAAAAAAAAAAAAA"):
         response = client.http.get(f"/api/audit?entity=platform-setting%23clock&cursor={cursor}", headers=auditor)
         assert_problem(response, 422, field="cursor")
 
@@ -195,7 +212,7 @@ class TestDynamoCallBudgets:
     def test_an_idempotent_write_is_one_read_and_one_transaction(self, client, clock, dynamo_calls):
         offset(client)
         dynamo_calls.reset()
-        advance(client, 60, **{"Idempotency-Key": "budget"})
+        advance(client, 60, **{"Idempotency-Key": K1})
         # the idempotency lookup, the current offset, then one transaction for all the writes
         assert dynamo_calls.by_operation == {"GetItem": 2, "TransactWriteItems": 1}
 
