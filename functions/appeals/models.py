@@ -10,9 +10,11 @@ Access patterns (every read is a GetItem or a Query; nothing scans a table)
 | an enterprise's appeals                            | GSI `enterprise-index`: `enterprise_uscc`, `submitted_at`    | Query |
 | an appeal by ticket number (phone, hotline)        | GSI `ticket-index`: `ticket_no`                              | Query |
 | a confidential report by its receipt code          | GSI `receipt-index`: `receipt_hash` (sparse)                 | Query |
-| the next ticket number                             | appeal-counters: `name`="ticket" (read, then conditional set in the creating transaction) | GetItem + TransactWrite |
+| the next ticket number                             | appeal-counters: `name`="ticket", atomic ADD (no read, no transaction: never contended) | UpdateItem |
+| what became of a ticket number (appeal or void)    | appeal-tickets: `ticket_no` (put in the creating transaction, or a void with its reason) | TransactWrite put / PutItem |
+| numbers not yet accounted for (the ticket audit)   | appeal-counters: `name`="ticket-audit" (watermark), then appeal-tickets by key | GetItem + BatchGetItem |
 | the routing rules                                  | routing-rules: `ruleset`="default"                           | Query (cached per process) |
-| a unit's (or district's) statistics                | appeal-stats: `scope`, `period`                              | GetItem / Query |
+| a unit's (or district's) statistics                | appeal-stats: `scope`, `period_shard` begins_with "{period}#" | Query (sums the shards) |
 | a co-handling unit's sub-tasks                     | appeal-cotasks: `unit_id`, `appeal_id`                       | Query / GetItem |
 | the sealed identity of a reporter                  | reporter-identities: `appeal_id`                             | GetItem (custodian only) |
 The SLA clocks of an appeal are `sla-clocks` items owned by "appeal#{id}" (functions/calendar).
@@ -176,11 +178,33 @@ class Appeal(Model):
 
 
 class TicketCounter(Model):
+    """The ticket number counter (`ticket`) and the ticket audit's watermark (`ticket-audit`)."""
+
     class Meta(BaseMeta):
         table_name = table_name("appeal-counters")
 
     name = UnicodeAttribute(hash_key=True)
     value = NumberAttribute(default=0)
+    # ticket-audit only: the counter as the audit last saw it, and when (numbers up to it are older).
+    seen_value = NumberAttribute(null=True)
+    seen_at = UnicodeAttribute(null=True)
+
+
+class TicketNumber(Model):
+    """What became of one ticket number: the appeal it names, or a void and why.
+
+    Numbers are claimed with an atomic ADD before the creating transaction, so a submission that
+    then fails (or a process that dies) leaves a number unused; it is voided here, never reused,
+    and the ticket audit voids whatever nobody accounted for.
+    """
+
+    class Meta(BaseMeta):
+        table_name = table_name("appeal-tickets")
+
+    ticket_no = UnicodeAttribute(hash_key=True)
+    appeal_id = UnicodeAttribute(null=True)
+    void_reason = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
 
 
 class RoutingRule(Model):
@@ -204,7 +228,9 @@ class RoutingRule(Model):
 
 
 class UnitStats(Model):
-    """Counters per unit (`unit#{id}`) or district (`district#{code}`), per period ("all", "2026-11").
+    """Counters per unit (`unit#{id}`) or district (`district#{code}`), per period ("all", "2026-11"),
+    spread over a few shards (`period_shard` = "2026-11#3") so concurrent transactions rarely touch
+    the same item; a read sums the shards of one period (one Query).
 
     Updated with ADD in the same transactions as the changes they count: never recounted.
     """
@@ -213,7 +239,7 @@ class UnitStats(Model):
         table_name = table_name("appeal-stats")
 
     scope = UnicodeAttribute(hash_key=True)
-    period = UnicodeAttribute(range_key=True)
+    period_shard = UnicodeAttribute(range_key=True)
     received = NumberAttribute(default=0)
     contact_due = NumberAttribute(default=0)
     contact_on_time = NumberAttribute(default=0)

@@ -51,7 +51,7 @@ from functions.refdata.divisions import CITY, covers
 from functions.settings import get_settings
 from functions.shared.audit import AuditRecord
 from functions.shared.clock import isoformat_utc
-from functions.shared.errors import Forbidden
+from functions.shared.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from functions.shared.pagination import decode_cursor, encode_cursor
 from functions.shared.routes import ApiBlueprint, Call, Reply
 
@@ -170,8 +170,10 @@ def page(results) -> AppealPageOut:
 )
 def submit(call: Call):
     body: SubmitIn = call.body
-    # A lost race for the ticket counter, or for the original a duplicate merges onto: run again.
-    call.retry_on = {service.TICKET_LABEL, "original"}
+    # A lost race for the original a duplicate merges onto: run again (with the same ticket number).
+    call.retry_on = {"original"}
+    tickets = call.memo.setdefault("tickets", service.TicketBook())
+    call.on_abort(tickets.void_unused)
     result = service.submit(
         call.uow,
         call.principal,
@@ -181,6 +183,8 @@ def submit(call: Call):
             received_at=body.received_at, enterprise_uscc=body.enterprise_uscc, anonymous=body.anonymous,
             attachments=tuple(body.attachments), subject_unit_id=body.subject_unit_id,
         ),
+        tickets,
+        call.client_address,
     )
     appeal = result.appeal
     clocks = {c.name: c for c in result.clocks}
@@ -227,28 +231,45 @@ for _action, _body in ACTION_BODIES.items():
     _register_action(_action, _body)
 
 
+# replay=False: an identity is never kept in the idempotency store, and a replayed reveal is a
+# reveal again, audited again.
 @bp.api("/appeals/{appeal_id}/reveal-identity", "POST", summary="Custodian only: open the sealed identity of a reporter (audited)",
-        body=RevealIn, response=IdentityOut, roles=(CUSTODIAN,), errors=(409,))
+        body=RevealIn, response=IdentityOut, roles=(CUSTODIAN,), errors=(409,), replay=False)
 def reveal_identity(call: Call):
     identity = service.reveal_identity(call.uow, call.caller, call.params["appeal_id"], call.body.reason)
     return IdentityOut(appeal_id=call.params["appeal_id"], identity=identity)
 
 
 # -- confidential follow-up with a receipt code ---------------------------------------------------
-@bp.api("/receipts/{code}", summary="Follow a confidential report with its receipt code", response=AppealOut, roles=None)
+# The code travels in a header, never in a URL: paths end up in access logs, proxies and browser
+# history. Wrong codes are rate-limited per client address (service.load_by_receipt).
+RECEIPT_HEADER = "Receipt-Code"
+RECEIPT_HEADERS = ((RECEIPT_HEADER, "the receipt code shown once when the report was filed", True),)
+
+
+def _receipt_code(call: Call) -> str:
+    code = call.headers.get(RECEIPT_HEADER.lower(), "")
+    if not code.strip() or len(code) > 64:
+        raise ValidationFailed([FieldError(RECEIPT_HEADER, "send the receipt code (up to 64 characters) in this header")])
+    return code
+
+
+@bp.api("/receipt", summary="Follow a confidential report with its receipt code (Receipt-Code header)", response=AppealOut,
+        roles=None, headers=RECEIPT_HEADERS, errors=(404, 429))
 def receipt(call: Call):
-    appeal = service.load_by_receipt(call.params["code"])
+    appeal = service.load_by_receipt(_receipt_code(call), call.client_address, call.now)
     return present(appeal, service.clocks_of(appeal.appeal_id), None, receipt_holder=True)
 
 
 def _register_receipt_action(action: str, body_model) -> None:
     def view(call: Call):
-        result = service.act(call.uow, None, "", action, call.body.model_dump(), receipt_code=call.params["code"])
+        result = service.act(call.uow, None, "", action, call.body.model_dump(), receipt_code=_receipt_code(call),
+                             client_address=call.client_address)
         return present(result.appeal, result.clocks, None, receipt_holder=True, pending=call.uow.audits)
 
     view.__name__ = f"receipt_{action}"
-    bp.api(f"/receipts/{{code}}/{action}", "POST", summary=f"Receipt holder: {action}", body=body_model, response=AppealOut,
-           roles=None, errors=(409,))(view)
+    bp.api(f"/receipt/{action}", "POST", summary=f"Receipt holder: {action}", body=body_model, response=AppealOut,
+           roles=None, headers=RECEIPT_HEADERS, errors=(404, 409, 429))(view)
 
 
 _register_receipt_action("confirm", ConfirmIn)
@@ -258,7 +279,9 @@ _register_receipt_action("rate", RateIn)
 # -- queues --------------------------------------------------------------------------------------
 def _unit_resource(unit_id: str) -> Resource:
     unit = service.units.all().get(unit_id)
-    return Resource("unit", unit_id, unit.district if unit else CITY, frozenset({unit_id}))
+    if unit is None:
+        raise NotFound(f"No unit {unit_id}.")
+    return Resource("unit", unit_id, unit.district, frozenset({unit_id}))
 
 
 @bp.api("/units/{unit_id}/appeals", summary="A unit's queue", query=QueueQuery, response=AppealPageOut,

@@ -6,7 +6,6 @@ clocks, the statistics it moves, its audit records and outbox notices commit tog
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import secrets
@@ -30,11 +29,12 @@ from functions.appeals.models import (
     ChannelRecord,
     CoTask,
     TicketCounter,
+    TicketNumber,
 )
 from functions.appeals.states import CO, DISPATCHER, LEAD, SUBMITTER, SUPERVISOR, TRANSITIONS
 from functions.appeals.stats import StatsDelta
 from functions.calendar import service as calendar
-from functions.calendar.models import SlaClock, shanghai_iso, utc_stamp
+from functions.calendar.models import SlaClock, parse_utc_stamp, shanghai_iso, utc_stamp
 from functions.identity.access import READ, Resource, require
 from functions.identity.principal import (
     CUSTODIAN,
@@ -47,8 +47,10 @@ from functions.identity.principal import SUPERVISOR as SUPERVISOR_ROLE
 from functions.refdata.divisions import covers
 from functions.refdata.models import list_orgs
 from functions.settings import get_settings
+from functions.shared import keyring, ratelimit
 from functions.shared.audit import UnitOfWork
-from functions.shared.clock import isoformat_utc
+from functions.shared.clock import get_clock, isoformat_utc
+from functions.shared.models import put_if_absent
 from functions.shared.errors import Conflict, FieldError, Forbidden, NotFound, Unauthenticated, ValidationFailed
 
 CONFIDENTIAL_CATEGORIES = ("report", "business_environment_clue")
@@ -60,7 +62,19 @@ CO_REPLY_RULE = "working_days:10"
 CONFIRM_CLOCK = "confirm_by"
 MAX_EXTENSION_WORKING_DAYS = 15
 TICKET_COUNTER = "ticket"
-TICKET_LABEL = "ticket-counter"
+TICKET_AUDIT = "ticket-audit"
+# A number claimed this long ago with no appeal and no void is abandoned (its submitter died midway).
+TICKET_ABANDONED_AFTER = timedelta(minutes=5)
+# Receipt codes: 20 characters of Crockford's base32 (100 bits), shown in groups of four.
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_LENGTH = 20
+# Anonymous reports per client address; a hotline centre records calls signed in, so this limit
+# only meets people (and scripts) submitting without a token.
+ANONYMOUS_SUBMIT_LIMIT = 10
+ANONYMOUS_SUBMIT_WINDOW = 3600
+# What a confidential appeal records instead of who filed it (the identity is in the vault).
+SEALED_ROLE = "reporter"
+SEALED_ORG = "sealed"
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,12})$")
 
 
@@ -75,8 +89,30 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
 
 
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def normalise_receipt(code: str) -> str:
+    """What a person may type: any case, with or without dashes and spaces, I/L for 1, O for 0."""
+    cleaned = re.sub(r"[\s-]", "", code).upper().translate(str.maketrans("ILO", "110"))
+    return cleaned
+
+
 def hash_receipt(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+    """A keyed hash: the stored value cannot be turned back into a code without the stage's secret."""
+    return keyring.keyed_hash("receipt", normalise_receipt(code))
+
+
+def reporter_pseudonym(appeal_id: str) -> str:
+    """Who a confidential appeal's records say acted for the reporter: the case, never the person."""
+    return f"reporter:{appeal_id}"
+
+
+def reporter_recipient(appeal_id: str) -> str:
+    """Where notices to a confidential reporter go: read back with the receipt code, nowhere else."""
+    return f"reporter:{appeal_id}"
 
 
 def refresh_index_keys(appeal: Appeal) -> None:
@@ -202,17 +238,74 @@ def raise_unauthenticated() -> None:
     raise Unauthenticated("Sign in to submit; only reports and clues may be submitted anonymously.")
 
 
-def _allocate_ticket(uow: UnitOfWork) -> str:
-    """The next ticket number, claimed in the creating transaction: a failed submit claims none,
-    and two concurrent submits cannot both take the same one (the loser retries)."""
+class TicketBook:
+    """The ticket number of one submission, kept across its attempts.
+
+    A number is claimed with an atomic ADD (no read, no condition, never in a transaction), so
+    concurrent submissions never contend for it. The creating transaction records what the number
+    became (`TicketNumber`); a submission that ends without committing voids its number with the
+    reason (the route calls `void_unused`), and the ticket audit voids numbers whose submitter died.
+    """
+
+    def __init__(self) -> None:
+        self.ticket_no: str | None = None
+        self.used = False
+
+    def claim(self, uow: UnitOfWork, appeal_id: str) -> str:
+        if self.ticket_no is None:
+            item = TicketCounter(name=TICKET_COUNTER)
+            item.update(actions=[TicketCounter.value.add(1)])
+            self.ticket_no = ticket_number(int(item.value))
+        uow.put(TicketNumber(ticket_no=self.ticket_no, appeal_id=appeal_id, at=utc_stamp(uow.now)),
+                TicketNumber.ticket_no.does_not_exist(), label="ticket")
+        self.used = True
+        return self.ticket_no
+
+    def void_unused(self, reason: str) -> None:
+        if self.ticket_no is not None:
+            void_ticket(self.ticket_no, reason, get_clock().now())
+
+
+def ticket_number(value: int) -> str:
+    return f"{get_settings().division_code}-{value:07d}"
+
+
+def void_ticket(ticket_no: str, reason: str, now: datetime) -> bool:
+    """Record that a number will never name an appeal (no-op if it already names one, or is void)."""
+    return put_if_absent(TicketNumber(ticket_no=ticket_no, void_reason=reason[:200], at=utc_stamp(now)), TicketNumber.ticket_no)
+
+
+def audit_tickets(now: datetime, batch: int = 100) -> dict[str, int]:
+    """Account for every claimed number: void those nobody recorded within TICKET_ABANDONED_AFTER.
+
+    Reads the watermark, then the numbers after it by key (BatchGetItem): no scan. Numbers claimed
+    after the counter was last seen are left for the next run, so a submission still committing is
+    never voided under it.
+    """
     try:
-        current = int(TicketCounter.get(TICKET_COUNTER, consistent_read=True).value)
-        condition = TicketCounter.value == current
+        mark = TicketCounter.get(TICKET_AUDIT, consistent_read=True)
     except TicketCounter.DoesNotExist:
-        current = 0
-        condition = TicketCounter.name.does_not_exist()
-    uow.put(TicketCounter(name=TICKET_COUNTER, value=current + 1), condition, label=TICKET_LABEL)
-    return f"{get_settings().division_code}-{current + 1:07d}"
+        mark = TicketCounter(name=TICKET_AUDIT, value=0)
+    checked = int(mark.value or 0)
+    seen, seen_at = int(mark.seen_value or 0), mark.seen_at
+    result = {"seen": 0, "changed": 0}
+    if seen_at is not None and now - parse_utc_stamp(seen_at) >= TICKET_ABANDONED_AFTER and checked < seen:
+        upto = min(seen, checked + batch)
+        numbers = [ticket_number(n) for n in range(checked + 1, upto + 1)]
+        known = {t.ticket_no for t in TicketNumber.batch_get(numbers)}
+        result["seen"] = len(numbers)
+        for number in numbers:
+            if number not in known and void_ticket(number, "abandoned: claimed, but no appeal was committed", now):
+                result["changed"] += 1
+        checked = upto
+    if checked >= seen:  # caught up: look at the counter again, and wait before judging the new numbers
+        try:
+            seen = int(TicketCounter.get(TICKET_COUNTER, consistent_read=True).value)
+        except TicketCounter.DoesNotExist:
+            seen = 0
+        seen_at = utc_stamp(now)
+    TicketCounter(name=TICKET_AUDIT, value=checked, seen_value=seen, seen_at=seen_at).save()
+    return result
 
 
 def _new_clocks(appeal_id: str, started: datetime) -> list[SlaClock]:
@@ -238,7 +331,7 @@ def _dispatch(uow: UnitOfWork, appeal: Appeal, unit_id: str, co_unit_ids: list[s
     appeal.assignee_unit = unit_id
     appeal.co_units = list(co_unit_ids)
     appeal.dispatched_at = utc_stamp(now)
-    appeal.dispatched_by = uow.actor_sub
+    appeal.dispatched_by = "platform" if auto else uow.actor_sub
     appeal.auto_dispatched = auto
     appeal.accepted_at = appeal.contacted_at = appeal.feedback_at = None
     appeal.dispatch_count = int(appeal.dispatch_count or 0) + 1
@@ -269,21 +362,29 @@ def _dispatch(uow: UnitOfWork, appeal: Appeal, unit_id: str, co_unit_ids: list[s
     return clocks
 
 
-def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission) -> SubmitResult:
+def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: TicketBook | None = None,
+           client_address: str = "") -> SubmitResult:
     now = uow.now
     sub = _check_submission(caller, sub, now)
+    if caller is None:
+        ratelimit.count("appeal-anonymous", client_address or "unknown", ANONYMOUS_SUBMIT_LIMIT, ANONYMOUS_SUBMIT_WINDOW, now)
     confidential = sub.category in CONFIDENTIAL_CATEGORIES
     enterprise = sub.enterprise_uscc or (caller.org_id if caller and caller.role == ENTERPRISE else None)
     appeal_id = uuid.uuid4().hex[:16]
-    ticket_no = _allocate_ticket(uow)
+    if confidential:
+        # From here on every record of this request names the case's pseudonym, not the caller:
+        # audit rows, the channel record, the outbox. The caller's identity goes into the vault only.
+        uow.actor_sub, uow.actor_role, uow.actor_org = reporter_pseudonym(appeal_id), SEALED_ROLE, SEALED_ORG
+    submitted_by = uow.actor_sub if confidential else (caller.sub if caller else "anonymous")
+    ticket_no = (tickets or TicketBook()).claim(uow, appeal_id)
     record = ChannelRecord(channel=sub.channel, appeal_id=appeal_id, ticket_no=ticket_no, submitted_at=utc_stamp(now),
                            received_at=utc_stamp(sub.received_at) if sub.received_at else None,
-                           submitted_by=caller.sub if caller else "anonymous")
+                           submitted_by=submitted_by)
     appeal = Appeal(
         appeal_id=appeal_id, ticket_no=ticket_no, category=sub.category, title=sub.title, content=sub.content,
         district=sub.district, channel=sub.channel, channels=[record], submitted_at=utc_stamp(now),
-        received_at=record.received_at, submitted_by=record.submitted_by,
-        submitter_role=caller.role if caller else "anonymous",
+        received_at=record.received_at, submitted_by=submitted_by,
+        submitter_role=SEALED_ROLE if confidential else (caller.role if caller else "anonymous"),
         submitter_org=None if confidential else (caller.org_id if caller else None),
         enterprise_uscc=None if confidential else enterprise,
         contact_name=None if confidential else sub.contact_name,
@@ -305,9 +406,10 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission) -> Submit
         result.duplicate_of = original.appeal_id
     else:
         if confidential:
-            result.receipt_code = secrets.token_hex(6).upper()
+            result.receipt_code = new_receipt_code()
             appeal.receipt_hash = hash_receipt(result.receipt_code)
-            vault.seal(uow, appeal_id, {"submitted_by": record.submitted_by, "role": appeal.submitter_role,
+            vault.seal(uow, appeal_id, {"submitted_by": caller.sub if caller else "anonymous",
+                                        "role": caller.role if caller else "anonymous",
                                         "org_id": caller.org_id if caller else None, "enterprise_uscc": enterprise,
                                         "contact_name": sub.contact_name, "contact_phone": sub.contact_phone})
         rule = routing.route(routing.rule_cache.get(), sub.category, sub.district, sub.title, sub.content, sub.subject_unit_id)
@@ -316,7 +418,10 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission) -> Submit
         else:
             uow.emit("appeal.awaiting_dispatch", {"appeal_id": appeal_id, "ticket_no": ticket_no},
                      [f"org:{u}" for u in dispatch_centre_ids()])
-        receiver = [f"user:{caller.sub}"] if caller else []
+        if confidential:
+            receiver = [reporter_recipient(appeal_id)]
+        else:
+            receiver = [f"user:{caller.sub}"] if caller else []
         uow.emit("appeal.received", {"appeal_id": appeal_id, "ticket_no": ticket_no}, receiver)
     refresh_index_keys(appeal)
     uow.put(appeal, Appeal.appeal_id.does_not_exist(), label="appeal")
@@ -427,15 +532,19 @@ def _meet(uow: UnitOfWork, clock: SlaClock | None, stats: StatsDelta, unit_id: s
 
 
 def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, payload: dict[str, Any],
-        receipt_code: str | None = None) -> ActionResult:
-    appeal = load(appeal_id) if receipt_code is None else load_by_receipt(receipt_code)
+        receipt_code: str | None = None, client_address: str = "") -> ActionResult:
+    appeal = load(appeal_id) if receipt_code is None else load_by_receipt(receipt_code, client_address, uow.now)
     authorise(caller, appeal, action, receipt_holder=receipt_code is not None)
+    if receipt_code is not None:
+        uow.actor_sub, uow.actor_role, uow.actor_org = reporter_pseudonym(appeal.appeal_id), SEALED_ROLE, SEALED_ORG
     clocks = clocks_of(appeal.appeal_id)
     stats = StatsDelta()
     now = uow.now
     entity = owner(appeal.appeal_id)
     lead = appeal.assignee_unit
-    notify_enterprise = [f"org:{p}" for p in {appeal.enterprise_uscc, appeal.submitter_org} - {None}]
+    notify_enterprise = [f"org:{p}" for p in sorted({appeal.enterprise_uscc, appeal.submitter_org} - {None})]
+    if appeal.confidential:
+        notify_enterprise = [reporter_recipient(appeal.appeal_id)]
 
     if action == "dispatch":
         unit_id, co_ids = payload["unit_id"], list(dict.fromkeys(payload.get("co_unit_ids") or []))
@@ -566,6 +675,10 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
             raise ValidationFailed([FieldError("into", "no such appeal")]) from None
         if target.appeal_id == appeal.appeal_id or target.status not in OPEN_STATUSES or target.district != appeal.district:
             raise ValidationFailed([FieldError("into", "must be another open appeal of the same district")])
+        if bool(target.confidential) != bool(appeal.confidential):
+            # A report merged into an ordinary appeal would show up in its submitter's channels and
+            # timeline; an ordinary appeal merged into a report would follow a sealed case.
+            raise ValidationFailed([FieldError("into", "a confidential report merges only with another confidential report")])
         _withdraw_clocks(uow, appeal, clocks)
         clocks = {}
         appeal.assignee_unit, appeal.co_units = None, []
@@ -621,9 +734,20 @@ def _withdraw_clocks(uow: UnitOfWork, appeal: Appeal, clocks: dict[str, SlaClock
 
 
 # -- confidential follow-up and custodian reveal --------------------------------------------------
-def load_by_receipt(code: str) -> Appeal:
-    found = list(Appeal.receipt_index.query(hash_receipt(code), limit=1))
+RECEIPT_FAILURE_LIMIT = 10  # wrong codes per client address per window
+RECEIPT_FAILURE_WINDOW = 900
+
+
+def load_by_receipt(code: str, client_address: str = "", now: datetime | None = None) -> Appeal:
+    """The report a receipt code opens. Wrong codes are counted per client address: guessing stops
+    long before a 100-bit code could be found, and only the guesser's address is slowed."""
+    now = now or get_clock().now()
+    address = client_address or "unknown"
+    ratelimit.refuse_if_limited("receipt-failed", address, RECEIPT_FAILURE_LIMIT, RECEIPT_FAILURE_WINDOW, now)
+    normalised = normalise_receipt(code)
+    found = list(Appeal.receipt_index.query(hash_receipt(normalised), limit=1)) if len(normalised) == RECEIPT_LENGTH else []
     if not found:
+        ratelimit.count("receipt-failed", address, RECEIPT_FAILURE_LIMIT, RECEIPT_FAILURE_WINDOW, now)
         raise NotFound("No report with this receipt code.")
     return load(found[0].appeal_id)
 

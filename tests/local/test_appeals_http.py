@@ -111,8 +111,8 @@ def test_confidential_report_and_audited_reveal(session):
     assert revealed["identity"]["enterprise_uscc"] == "91370202MA3C4R7K75"
     trail = session.call("auditor-city", "GET", f"/api/audit?entity=appeal%23{report['id']}")
     assert [i for i in trail["items"] if i["action"] == "appeal.identity_revealed"]
-    follow = session.call(None, "GET", f"/api/receipts/{report['receipt_code']}")
-    assert follow["id"] == report["id"]
+    status, follow = session.stack.json("GET", "/api/receipt", None, headers={"Receipt-Code": report["receipt_code"]})
+    assert status == 200 and follow["id"] == report["id"]
 
 
 def test_two_staff_accepting_at_once_never_both_win(session):

@@ -98,8 +98,8 @@ def by_role(user: str | None, allowed: set[str], ok: int = 200) -> int:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def request(client, token, method: str, path: str, user: str | None, payload: dict | None = None):
-    headers = json_headers(token(user) if user else None)
+def request(client, token, method: str, path: str, user: str | None, payload: dict | None = None, **extra: str):
+    headers = json_headers(token(user) if user else None, **extra)
     data = None if payload is None else json.dumps(payload, ensure_ascii=False)
     return getattr(client.http, method.lower())(path, headers=headers, body=data)
 
@@ -343,7 +343,7 @@ def report(steps):
 @pytest.mark.parametrize("user, status", RECEIPT)
 def test_follow_a_report_with_its_receipt_code(client, token, report, user, status):
     appeal_id, code = report
-    view = answer(request(client, token, "GET", f"/api/receipts/{code}", user), status)
+    view = answer(request(client, token, "GET", "/api/receipt", user, **{"Receipt-Code": code}), status)
     assert view["id"] == appeal_id and view["status"] == "pending_dispatch"
     assert (view["enterprise_uscc"], view["contact"], view["pending_extension"]) == (None, None, None)
     assert not any(entry["internal"] for entry in view["timeline"])
@@ -361,7 +361,8 @@ def test_the_receipt_code_not_the_token_decides(steps, client, token, report, ac
     payload = {"confirm": {"satisfied": True}, "rate": {"speed": 5, "attitude": 5, "outcome": 5}}[action]
     before = steps.view(appeal_id)
     steps.clock.advance(minutes=1)
-    steps.refused(request(client, token, "POST", f"/api/receipts/{code}/{action}", user, payload), status, appeal_id, before)
+    steps.refused(request(client, token, "POST", f"/api/receipt/{action}", user, payload, **{"Receipt-Code": code}),
+                  status, appeal_id, before)
 
 
 @pytest.mark.parametrize("method, suffix, payload", [
@@ -370,7 +371,8 @@ def test_the_receipt_code_not_the_token_decides(steps, client, token, report, ac
     pytest.param("POST", "/rate", {"speed": 5, "attitude": 5, "outcome": 5}, id="rate"),
 ])
 def test_a_wrong_receipt_code_is_not_found(client, token, report, method, suffix, payload):
-    assert_problem(request(client, token, method, f"/api/receipts/NOTACODE00{suffix}", None, payload), 404)
+    wrong = "ABCD-EFGH-JKMN-PQRS-TVWX"
+    assert_problem(request(client, token, method, f"/api/receipt{suffix}", None, payload, **{"Receipt-Code": wrong}), 404)
 
 
 def test_the_receipt_holder_confirms_then_rates_each_in_its_status_only(steps, client, token):
@@ -381,7 +383,7 @@ def test_the_receipt_holder_confirms_then_rates_each_in_its_status_only(steps, c
     def holder(action: str, payload: dict, status: int) -> dict | None:
         before = steps.view(appeal_id)
         steps.clock.advance(minutes=1)
-        response = request(client, token, "POST", f"/api/receipts/{code}/{action}", ANONYMOUS, payload)
+        response = request(client, token, "POST", f"/api/receipt/{action}", ANONYMOUS, payload, **{"Receipt-Code": code})
         if status == 200:
             return answer(response, 200)
         steps.refused(response, status, appeal_id, before)
