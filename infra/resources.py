@@ -2,8 +2,11 @@
 
 Inputs are the "facts" a stage worker reads from the real code under that stage's environment
 (infra/stage_worker.py): the CreateTable/UpdateTimeToLive calls PynamoDB itself would make for
-each model of `functions.tables.all_models()`, and the SQS queues of the app's
-`on_sqs_message` event sources. Nothing here is a second, hand-kept list of tables or queues.
+each model of `functions.tables.all_models()`, the app's functions and the SQS queues of its
+`on_sqs_message` event sources, the security headers and the problem bodies the app answers
+with. Nothing here is a second, hand-kept list of tables, queues or headers. What is declared
+here is a decision, checked against the code by tests/infra: which tables each scheduled or
+queue job may touch (`JOB_ACCESS`), the throttling limits and the gateway responses.
 
 Every ARN is built with `${AWS::Partition}` (or `Fn::GetAtt … Arn`) so the templates deploy in
 aws-cn (Beijing/Ningxia) as well as aws.
@@ -11,38 +14,10 @@ aws-cn (Beijing/Ningxia) as well as aws.
 from __future__ import annotations
 
 import copy
+import json
 import re
-from typing import Any
-
-# ---------------------------------------------------------------------------------------------
-# IAM: what the functions may do with their stage's data. No Scan, no wildcard data resources.
-# Transactions (TransactWriteItems / TransactGetItems) have no IAM action of their own: DynamoDB
-# authorises each item of a transaction by its action (PutItem, UpdateItem, DeleteItem,
-# ConditionCheckItem, GetItem), which the list below grants.
-DYNAMODB_TABLE_ACTIONS = (
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",  # PynamoDB describes a table on first use
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:UpdateItem",
-)
-DYNAMODB_INDEX_ACTIONS = ("dynamodb:Query",)
-SQS_ACTIONS = (
-    "sqs:ChangeMessageVisibility",
-    "sqs:DeleteMessage",
-    "sqs:GetQueueAttributes",
-    "sqs:GetQueueUrl",
-    "sqs:ReceiveMessage",
-    "sqs:SendMessage",
-)
-S3_OBJECT_ACTIONS = ("s3:DeleteObject", "s3:GetObject", "s3:PutObject")
-S3_BUCKET_ACTIONS = ("s3:ListBucket",)
-# As Chalice grants by default, narrowed to this account and region.
-LOGS_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 FILES_BUCKET = "FilesBucket"
 LAYER = "DependencyLayer"
@@ -235,12 +210,213 @@ def files_bucket_resources(bucket_name: str, stage: str) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------------------------------------
-# IAM policy (Chalice puts it on every function's role: autogen_policy is false)
+# IAM: one role per function (autogen_policy is false; the stage worker writes one policy file per
+# function and names it in the staged config's `lambda_functions`, and finish_template checks
+# that every role Chalice generated carries exactly its function's document).
 
 
-def iam_policy(tables: list[dict], queues: list[dict], prefix: str, notify_channels: tuple[str, ...] = ()) -> dict:
-    """The functions' policy: the stage's own tables, indexes, queues and bucket, and the delivery
-    services of the notification channels the stage enables (NOTIFY_CHANNELS), nothing else."""
+@dataclass(frozen=True)
+class Access:
+    """What one function may touch, besides writing its own logs.
+
+    `tables` keys are table short names (`appeals` for `qd-<stage>-appeals`) or
+    `<table>/index/<index>`; values are DynamoDB actions without the `dynamodb:` prefix.
+    """
+
+    tables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    all_tables: bool = False  # every table of the stage, every item action (the API handler)
+    sends_to: tuple[str, ...] = ()  # short names of the queues it sends to
+    notifies: bool = False  # delivers through the stage's NOTIFY_CHANNELS (SES, SNS)
+    files: bool = False  # the stage's files bucket
+
+
+API_FUNCTION = "api_handler"  # Chalice's name for the function behind every HTTP route
+
+# The API handler serves every route, so it needs every table. The files bucket is the stage's
+# file store and only HTTP routes would read or write it (no job touches it).
+API_ACCESS = Access(all_tables=True, files=True)
+
+# What each scheduled or queue job touches, and how. Read from the jobs themselves:
+# tests/infra/test_job_access.py runs every job of the app under moto (warnings, breaches,
+# auto-close, deliveries through every channel, failed deliveries, abandoned ticket numbers),
+# records the tables, indexes and actions PynamoDB sends, and requires them to equal this map; it
+# also fails for a registered job without an entry here, and the build refuses to package one.
+# A queue consumer may additionally receive/delete messages of its own queue (from the app's
+# event sources), nothing else.
+JOB_ACCESS: dict[str, Access] = {
+    # functions/calendar/jobs.py: the SLA sweeper, with the appeals' clock handler
+    # (functions/appeals/service.py on_clock) adding audit, outbox, appeal and statistics writes.
+    "sweep_clocks": Access(
+        tables={
+            "sla-clocks/index/due-index": ("Query",),
+            "sla-clocks": ("PutItem",),
+            "appeals": ("GetItem", "PutItem"),
+            "appeal-stats": ("UpdateItem",),
+            "orgs/index/kind-district-index": ("Query",),  # the supervisory units a breach escalates to
+            "audit": ("PutItem",),
+            "outbox": ("PutItem",),
+        }
+    ),
+    # functions/notifications/jobs.py: the outbox relay, through the inbox and NOTIFY_CHANNELS.
+    "relay_outbox": Access(
+        tables={
+            "outbox/index/pending-index": ("Query",),
+            "outbox": ("UpdateItem",),
+            "mailbox": ("PutItem",),
+            "orgs": ("GetItem",),  # the e-mail and SMS channels' addresses
+        },
+        notifies=True,
+    ),
+    # functions/appeals/jobs.py: accounts for every claimed ticket number.
+    "audit_tickets": Access(
+        tables={
+            "appeal-counters": ("GetItem", "PutItem"),
+            "appeal-tickets": ("BatchGetItem", "PutItem"),
+        }
+    ),
+}
+
+# DynamoDB actions a function may be granted on a table. No Scan. Transactions
+# (TransactWriteItems / TransactGetItems) have no IAM action of their own: DynamoDB authorises
+# each item of a transaction by its item action (a Put by PutItem, an Update by UpdateItem, a
+# Delete by DeleteItem, a ConditionCheck by ConditionCheckItem, a Get by GetItem).
+DYNAMODB_TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+DYNAMODB_INDEX_ACTIONS = ("dynamodb:Query",)
+
+# Append-only tables (the audit trail): every role gets an explicit Deny of whatever rewrites or
+# removes their items, the table, or its recovery, so no Allow (this build's or a later one) can
+# give it back. BatchWriteItem is denied whole: IAM authorises a batch by the one action
+# BatchWriteItem, whether it carries puts or deletes, and its puts are unconditional overwrites;
+# the code writes audit records only as conditional Puts inside TransactWriteItems.
+APPEND_ONLY_MODELS = ("functions.shared.audit.AuditRecord",)
+APPEND_ONLY_DENIED_ACTIONS = (
+    "dynamodb:BatchWriteItem",  # deletes and unconditional overwrites, indistinguishable in IAM
+    "dynamodb:DeleteBackup",  # the table's backups (resources <table>/backup/*)
+    "dynamodb:DeleteItem",
+    "dynamodb:DeleteTable",
+    "dynamodb:DeleteTableReplica",
+    "dynamodb:PartiQLDelete",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:UpdateContinuousBackups",  # switching point-in-time recovery off
+    "dynamodb:UpdateItem",
+    "dynamodb:UpdateTable",
+    "dynamodb:UpdateTimeToLive",  # a TTL would make DynamoDB delete records
+)
+
+SQS_CONSUMER_ACTIONS = ("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage")
+SQS_SENDER_ACTIONS = ("sqs:GetQueueUrl", "sqs:SendMessage")
+S3_OBJECT_ACTIONS = ("s3:DeleteObject", "s3:GetObject", "s3:PutObject")
+S3_BUCKET_ACTIONS = ("s3:ListBucket",)
+# As Chalice grants by default, narrowed to this account and region.
+LOGS_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def _table_by_short_name(tables: list[dict], prefix: str) -> dict[str, dict]:
+    return {short_name(t["create_table"]["TableName"], prefix): t for t in tables}
+
+
+def append_only_tables(tables: list[dict]) -> list[dict]:
+    found = [t for t in tables if t.get("model") in APPEND_ONLY_MODELS]
+    missing = set(APPEND_ONLY_MODELS) - {t.get("model") for t in found}
+    if missing:
+        raise ValueError(f"append-only models {sorted(missing)} are not among the stage's tables")
+    return found
+
+
+def _index_names(table: dict) -> set[str]:
+    request = table["create_table"]
+    return {
+        index["IndexName"]
+        for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes")
+        for index in request.get(key) or []
+    }
+
+
+def _dynamodb(actions) -> list[str]:
+    return sorted(a if a.startswith("dynamodb:") else f"dynamodb:{a}" for a in actions)
+
+
+def _declared_table_statements(access: Access, tables: list[dict], prefix: str, append_only: set[str]) -> list[dict]:
+    """Statements of a job's declared tables and indexes, checked against the models."""
+    by_short = _table_by_short_name(tables, prefix)
+    statements = []
+    for key, actions in sorted(access.tables.items()):
+        table_short, _, index = key.partition("/index/")
+        if table_short not in by_short:
+            raise ValueError(f"access to table {table_short!r}: no model of the stage declares it")
+        tid = table_logical_id(by_short[table_short]["create_table"]["TableName"], prefix)
+        granted = _dynamodb(actions)
+        if index:
+            if index not in _index_names(by_short[table_short]):
+                raise ValueError(f"access to index {key!r}: table {table_short!r} has no such index")
+            if set(granted) - set(DYNAMODB_INDEX_ACTIONS):
+                raise ValueError(f"{key}: an index can only be queried, not {granted}")
+            resource: Any = {"Fn::Sub": "${%s.Arn}/index/%s" % (tid, index)}
+            sid = "Index" + camel(table_short) + camel(index)
+        else:
+            unknown = set(granted) - set(DYNAMODB_TABLE_ACTIONS)
+            if unknown:
+                raise ValueError(f"{key}: {sorted(unknown)} may not be granted (no Scan, no table administration)")
+            if tid in append_only and set(granted) & set(APPEND_ONLY_DENIED_ACTIONS):
+                raise ValueError(f"{key} is append-only: {sorted(set(granted) & set(APPEND_ONLY_DENIED_ACTIONS))} are denied")
+            resource = arn(tid)
+            sid = "Table" + camel(table_short)
+        statements.append({"Sid": sid, "Effect": "Allow", "Action": granted, "Resource": [resource]})
+    return statements
+
+
+def _all_table_statements(tables: list[dict], prefix: str, append_only: set[str]) -> list[dict]:
+    table_ids = [table_logical_id(t["create_table"]["TableName"], prefix) for t in tables]
+    statements = []
+    writable = [tid for tid in table_ids if tid not in append_only]
+    if writable:
+        statements.append(
+            {"Sid": "StageTables", "Effect": "Allow", "Action": list(DYNAMODB_TABLE_ACTIONS),
+             "Resource": [arn(tid) for tid in writable]}
+        )
+    appendable = [tid for tid in table_ids if tid in append_only]
+    if appendable:
+        statements.append(
+            {"Sid": "AppendOnlyTables", "Effect": "Allow",
+             "Action": [a for a in DYNAMODB_TABLE_ACTIONS if a not in APPEND_ONLY_DENIED_ACTIONS],
+             "Resource": [arn(tid) for tid in appendable]}
+        )
+    index_resources = [
+        {"Fn::Sub": "${%s.Arn}/index/*" % tid} for tid, table in zip(table_ids, tables) if has_indexes(table)
+    ]
+    if index_resources:
+        statements.append(
+            {"Sid": "StageTableIndexes", "Effect": "Allow", "Action": list(DYNAMODB_INDEX_ACTIONS),
+             "Resource": index_resources}
+        )
+    return statements
+
+
+def iam_policy(
+    tables: list[dict],
+    queues: list[dict],
+    prefix: str,
+    notify_channels: tuple[str, ...] = (),
+    access: Access = API_ACCESS,
+    consumes: tuple[str, ...] = (),
+) -> dict:
+    """One function's policy: its logs; the tables, indexes, queues and bucket `access` names (of
+    the stage's own resources only); receiving from the queues it `consumes`; the delivery services
+    of the stage's NOTIFY_CHANNELS if it delivers notifications; and, on every role, the explicit
+    Deny that keeps the append-only tables append-only."""
+    append_only_ids = {
+        table_logical_id(t["create_table"]["TableName"], prefix) for t in append_only_tables(tables)
+    }
     statements: list[dict] = [
         {
             "Sid": "Logs",
@@ -249,56 +425,41 @@ def iam_policy(tables: list[dict], queues: list[dict], prefix: str, notify_chann
             "Resource": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"},
         }
     ]
-    table_ids = [table_logical_id(t["create_table"]["TableName"], prefix) for t in tables]
-    if table_ids:
+    if access.all_tables:
+        if access.tables:
+            raise ValueError("an access with all_tables names no single tables")
+        statements += _all_table_statements(tables, prefix, append_only_ids)
+    else:
+        statements += _declared_table_statements(access, tables, prefix, append_only_ids)
+
+    queue_names = {q["name"] for q in queues}
+    for name in consumes:
+        if name not in queue_names:
+            raise ValueError(f"consumes queue {name!r} that the app does not declare")
+    sends = [f"{prefix}-{short}" for short in access.sends_to]
+    for name in sends:
+        if name not in queue_names:
+            raise ValueError(f"sends to queue {name!r} that the app does not declare")
+    if consumes:
         statements.append(
-            {
-                "Sid": "StageTables",
-                "Effect": "Allow",
-                "Action": list(DYNAMODB_TABLE_ACTIONS),
-                "Resource": [arn(tid) for tid in table_ids],
-            }
+            {"Sid": "ConsumeOwnQueue", "Effect": "Allow", "Action": list(SQS_CONSUMER_ACTIONS),
+             "Resource": [arn(queue_logical_id(name, prefix)) for name in sorted(consumes)]}
         )
-    index_resources = [
-        {"Fn::Sub": "${%s.Arn}/index/*" % tid}
-        for tid, table in zip(table_ids, tables)
-        if has_indexes(table)
-    ]
-    if index_resources:
+    if sends:
         statements.append(
-            {
-                "Sid": "StageTableIndexes",
-                "Effect": "Allow",
-                "Action": list(DYNAMODB_INDEX_ACTIONS),
-                "Resource": index_resources,
-            }
+            {"Sid": "SendToQueues", "Effect": "Allow", "Action": list(SQS_SENDER_ACTIONS),
+             "Resource": [arn(queue_logical_id(name, prefix)) for name in sorted(sends)]}
         )
-    if queues:
+    if access.files:
         statements.append(
-            {
-                "Sid": "StageQueues",
-                "Effect": "Allow",
-                "Action": list(SQS_ACTIONS),
-                "Resource": [arn(queue_logical_id(q["name"], prefix)) for q in queues],
-            }
+            {"Sid": "StageFilesObjects", "Effect": "Allow", "Action": list(S3_OBJECT_ACTIONS),
+             "Resource": {"Fn::Sub": "${%s.Arn}/*" % FILES_BUCKET}}
         )
-    statements.append(
-        {
-            "Sid": "StageFilesObjects",
-            "Effect": "Allow",
-            "Action": list(S3_OBJECT_ACTIONS),
-            "Resource": {"Fn::Sub": "${%s.Arn}/*" % FILES_BUCKET},
-        }
-    )
-    statements.append(
-        {
-            "Sid": "StageFilesBucket",
-            "Effect": "Allow",
-            "Action": list(S3_BUCKET_ACTIONS),
-            "Resource": arn(FILES_BUCKET),
-        }
-    )
-    if "email" in notify_channels:
+        statements.append(
+            {"Sid": "StageFilesBucket", "Effect": "Allow", "Action": list(S3_BUCKET_ACTIONS),
+             "Resource": arn(FILES_BUCKET)}
+        )
+    if access.notifies and "email" in notify_channels:
         statements.append(
             {
                 "Sid": "NotifyEmail",
@@ -307,10 +468,241 @@ def iam_policy(tables: list[dict], queues: list[dict], prefix: str, notify_chann
                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"},
             }
         )
-    if "sms" in notify_channels:
+    if access.notifies and "sms" in notify_channels:
         # SNS can scope Publish to topics, not to phone numbers: direct SMS needs Resource "*".
         statements.append({"Sid": "NotifySms", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": "*"})
+    # Last, and on every role: an explicit Deny wins over any Allow, here or added later.
+    deny_resources = []
+    for tid in sorted(append_only_ids):
+        deny_resources += [arn(tid), {"Fn::Sub": "${%s.Arn}/*" % tid}]
+    statements.append(
+        {"Sid": "AppendOnlyTablesStayAppendOnly", "Effect": "Deny", "Action": list(APPEND_ONLY_DENIED_ACTIONS),
+         "Resource": deny_resources}
+    )
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def function_access(function: dict, job_access: Mapping[str, Access]) -> Access:
+    if function["kind"] == "api":
+        return API_ACCESS
+    if function["name"] not in job_access:
+        raise ValueError(
+            f"job {function['name']!r} has no entry in infra/resources.py JOB_ACCESS: declare the tables "
+            "it touches (tests/infra/test_job_access.py records them) before it can be packaged"
+        )
+    return job_access[function["name"]]
+
+
+def function_policies(facts: dict, job_access: Mapping[str, Access] | None = None) -> dict[str, dict]:
+    """Each function's policy document, by Chalice function name."""
+    job_access = JOB_ACCESS if job_access is None else job_access
+    env = facts["env"]
+    prefix = env["TABLE_PREFIX"]
+    notify = tuple(c.strip() for c in env.get("NOTIFY_CHANNELS", "").split(",") if c.strip())
+    consumers: dict[str, list[str]] = {}
+    for queue in facts["queues"]:
+        for consumer in queue["consumers"]:
+            consumers.setdefault(consumer, []).append(queue["name"])
+    policies = {}
+    for function in facts["functions"]:
+        name = function["name"]
+        policies[name] = iam_policy(
+            facts["tables"], facts["queues"], prefix, notify,
+            access=function_access(function, job_access),
+            consumes=tuple(consumers.get(name, ())),
+        )
+    unknown = set(consumers) - set(policies)
+    if unknown:
+        raise ValueError(f"queue consumers {sorted(unknown)} are not functions of the app")
+    return policies
+
+
+def policy_file_name(stage: str, function: str) -> str:
+    return f"policy-{stage}-{function}.json"
+
+
+def check_function_roles(resources: dict, functions: list[dict], policies: dict[str, dict]) -> None:
+    """Every function of the template has its own role, carrying exactly its policy document."""
+    logical = {f["logical_id"]: f["name"] for f in functions}
+    in_template = {k for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function"}
+    if set(logical) != in_template:
+        raise ValueError(f"functions of the template {sorted(in_template)} are not the app's {sorted(logical)}")
+    roles_seen: dict[str, str] = {}
+    for fid, name in sorted(logical.items()):
+        role_ref = resources[fid]["Properties"].get("Role")
+        if not (isinstance(role_ref, dict) and "Fn::GetAtt" in role_ref):
+            raise ValueError(f"{fid} has no role of this template: {role_ref!r}")
+        role_id = role_ref["Fn::GetAtt"][0]
+        if role_id in roles_seen:
+            raise ValueError(f"{fid} shares role {role_id} with {roles_seen[role_id]}")
+        roles_seen[role_id] = fid
+        documents = [p["PolicyDocument"] for p in resources[role_id]["Properties"].get("Policies", [])]
+        if documents != [policies[name]] or resources[role_id]["Properties"].get("ManagedPolicyArns"):
+            raise ValueError(f"role {role_id} of {fid} does not carry exactly the policy built for {name!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# API Gateway: throttling (stage default and tighter per-method limits) and gateway responses.
+# The numbers and their reasoning are in infra/README.md ("Throttling").
+
+API_RESOURCE = "RestAPI"  # Chalice's AWS::Serverless::Api
+
+
+@dataclass(frozen=True)
+class Throttle:
+    rate: float  # steady requests per second (token refill)
+    burst: int  # bucket size: requests accepted at once
+
+
+@dataclass(frozen=True)
+class MethodThrottle:
+    method: str
+    path: str  # regular expression, matched whole against the API's resource paths
+    throttle: Throttle
+    why: str
+
+
+# Every method of the stage, per stack (each stack has its own API and stage).
+STAGE_THROTTLE = Throttle(rate=100, burst=200)
+# Anonymous or expensive routes. A rule must match at least one route of the API, or the build
+# stops: a renamed route cannot silently lose its limit.
+METHOD_THROTTLES = (
+    MethodThrottle("POST", r"/api/appeals", Throttle(rate=2, burst=10),
+                   "anonymous intake; each submission runs the similarity check and a transaction"),
+    MethodThrottle("POST", r"/api/oauth/token", Throttle(rate=2, burst=10),
+                   "anonymous; every call costs one scrypt of the client secret"),
+    # requests.json today, a {document} parameter tomorrow: any POST directly under /api/open311/v2/.
+    MethodThrottle("POST", r"/api/open311/v2/[^/]+", Throttle(rate=5, burst=20),
+                   "hotline vendors' intake; forwards arrive in batches after a backlog"),
+)
+
+
+def _method_setting_path(path: str) -> str:
+    """A resource path as method settings name it: every '/' becomes '~1', after a leading '/'
+    (`/api/appeals` is `/~1api~1appeals`; the root is `/`)."""
+    return "/" + path.replace("/", "~1") if path != "/" else "/"
+
+
+def method_settings(definition: dict, stage: Throttle = STAGE_THROTTLE,
+                    rules: tuple[MethodThrottle, ...] = METHOD_THROTTLES) -> list[dict]:
+    settings = [
+        {"ResourcePath": "/*", "HttpMethod": "*",
+         "ThrottlingRateLimit": stage.rate, "ThrottlingBurstLimit": stage.burst}
+    ]
+    paths = definition.get("paths") or {}
+    for rule in rules:
+        matched = sorted(
+            path for path, methods in paths.items()
+            if re.fullmatch(rule.path, path) and rule.method.lower() in {m.lower() for m in methods}
+        )
+        if not matched:
+            raise ValueError(f"throttle rule {rule.method} {rule.path} matches no route of the API")
+        for path in matched:
+            settings.append(
+                {"ResourcePath": _method_setting_path(path), "HttpMethod": rule.method,
+                 "ThrottlingRateLimit": rule.throttle.rate, "ThrottlingBurstLimit": rule.throttle.burst}
+            )
+    return settings
+
+
+@dataclass(frozen=True)
+class GatewayProblem:
+    """How one API Gateway response type answers: as the app's own problem for `error` (a class of
+    functions/shared/errors.py), rendered by the stage worker with functions/shared/routes.py
+    `problem_response`. `status`/`code`/`title` override the class's, as the app does for 500."""
+
+    error: str
+    detail: str
+    status: int | None = None
+    code: str | None = None
+    title: str | None = None
+    retry_after_seconds: int | None = None  # RateLimited only
+
+
+_INTERNAL = {"error": "DomainError", "status": 500, "code": "internal_error", "title": "Internal server error"}
+
+# Every response type API Gateway defines, so none answers in its own format or without our headers.
+GATEWAY_RESPONSES: dict[str, GatewayProblem] = {
+    # No route for this method and path (API Gateway calls it a missing token).
+    "MISSING_AUTHENTICATION_TOKEN": GatewayProblem("NotFound", "No resource of this API answers this method and path."),
+    "RESOURCE_NOT_FOUND": GatewayProblem("NotFound", "No resource of this API answers this method and path."),
+    "THROTTLED": GatewayProblem("RateLimited", "Too many requests for this API; retry after the time in Retry-After.",
+                                retry_after_seconds=1),
+    "QUOTA_EXCEEDED": GatewayProblem("RateLimited", "The request quota is used up; retry later.", retry_after_seconds=60),
+    "REQUEST_TOO_LARGE": GatewayProblem("PayloadTooLarge", "The request is larger than the API accepts."),
+    "UNSUPPORTED_MEDIA_TYPE": GatewayProblem("UnsupportedMediaType", "The API does not accept this media type."),
+    "BAD_REQUEST_BODY": GatewayProblem("MalformedRequest", "The request body was refused by the API gateway."),
+    "BAD_REQUEST_PARAMETERS": GatewayProblem("DomainError", "The request parameters were refused by the API gateway."),
+    "UNAUTHORIZED": GatewayProblem("Unauthenticated", "Send a valid bearer token in the Authorization header."),
+    "ACCESS_DENIED": GatewayProblem("Forbidden", "The API gateway refused this request."),
+    "EXPIRED_TOKEN": GatewayProblem("Forbidden", "The request's signature has expired."),
+    "INVALID_API_KEY": GatewayProblem("Forbidden", "The API key is not valid."),
+    "INVALID_SIGNATURE": GatewayProblem("Forbidden", "The request's signature is not valid."),
+    "WAF_FILTERED": GatewayProblem("Forbidden", "The request was blocked by the web application firewall."),
+    # Catch-alls, for response types AWS adds later (every known type is configured above).
+    "DEFAULT_4XX": GatewayProblem("DomainError", "The API gateway refused this request."),
+    "DEFAULT_5XX": GatewayProblem(detail="The API gateway could not complete the request.", **_INTERNAL),
+    "API_CONFIGURATION_ERROR": GatewayProblem(detail="The API is misconfigured; it has been logged.", **_INTERNAL),
+    "AUTHORIZER_CONFIGURATION_ERROR": GatewayProblem(detail="The API's authorizer is misconfigured.", **_INTERNAL),
+    "AUTHORIZER_FAILURE": GatewayProblem(detail="The API's authorizer failed.", **_INTERNAL),
+    "INTEGRATION_FAILURE": GatewayProblem("DomainError", "The service failed to answer; retry later.",
+                                          status=502, code="bad_gateway", title="Bad gateway"),
+    "INTEGRATION_TIMEOUT": GatewayProblem("DomainError", "The service did not answer in time; retry later.",
+                                          status=504, code="gateway_timeout", title="Gateway timeout"),
+}
+REQUIRED_GATEWAY_RESPONSES = ("DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN", "THROTTLED")
+
+
+def _static_header_value(value: str) -> str:
+    if "'" in value:
+        raise ValueError(f"header value {value!r} cannot be a static gateway-response value")
+    return f"'{value}'"
+
+
+def gateway_responses(rendered: dict[str, dict], security_headers: dict[str, str]) -> dict[str, dict]:
+    """`x-amazon-apigateway-gateway-responses` from the problems the stage worker rendered with the
+    app's own `problem_response` ({type: {status, headers, body}}) and the app's security headers.
+
+    They go into the API's OpenAPI body, not into separate AWS::ApiGateway::GatewayResponse
+    resources: SAM re-imports the body (mode overwrite) and creates a deployment keyed on it, so
+    separately defined responses are dropped by the next import or never deployed."""
+    missing = set(GATEWAY_RESPONSES) - set(rendered)
+    if missing:
+        raise ValueError(f"no rendered problem for gateway responses {sorted(missing)}")
+    out = {}
+    for response_type in sorted(GATEWAY_RESPONSES):
+        problem = rendered[response_type]
+        body = problem["body"]
+        if "$" in body:  # the template does $context substitution: keep the body literal
+            raise ValueError(f"{response_type}: a problem body may not contain '$'")
+        if json.loads(body)["status"] != problem["status"]:
+            raise ValueError(f"{response_type}: body status differs from the response status")
+        headers = {**security_headers, **problem["headers"]}  # as the middleware: the answer's own win
+        out[response_type] = {
+            "statusCode": str(problem["status"]),
+            "responseParameters": {
+                f"gatewayresponse.header.{name}": _static_header_value(value) for name, value in sorted(headers.items())
+            },
+            # The key selects the template (API Gateway's default media type); the Content-Type
+            # header above makes the answer application/problem+json.
+            "responseTemplates": {"application/json": body},
+        }
+    return out
+
+
+def configure_api(resources: dict, facts: dict) -> None:
+    """Throttling and gateway responses on Chalice's RestAPI (in place)."""
+    api = resources.get(API_RESOURCE)
+    if api is None or api["Type"] != "AWS::Serverless::Api":
+        raise ValueError(f"Chalice produced no {API_RESOURCE} (AWS::Serverless::Api)")
+    props = api["Properties"]
+    definition = props["DefinitionBody"]
+    if "MethodSettings" in props or "x-amazon-apigateway-gateway-responses" in definition:
+        raise ValueError("Chalice already set method settings or gateway responses: merge them here")
+    props["MethodSettings"] = method_settings(definition)
+    definition["x-amazon-apigateway-gateway-responses"] = gateway_responses(
+        facts["gateway_problems"], facts["security_headers"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,7 +1001,8 @@ def alarm_resources(function_ids: list[str], queue_ids: list[str], table_ids: li
 # Putting it together
 
 
-def finish_template(template: dict, facts: dict, layer_content_uri: str) -> dict:
+def finish_template(template: dict, facts: dict, layer_content_uri: str,
+                    job_access: Mapping[str, Access] | None = None) -> dict:
     """Merge the stage's resources into Chalice's SAM template (returns a new template)."""
     template = copy.deepcopy(template)
     stage = facts["stage"]
@@ -670,6 +1063,13 @@ def finish_template(template: dict, facts: dict, layer_content_uri: str) -> dict
         raise ValueError(f"queues without a consumer in the template: {sorted(unwired)}")
 
     added.update(files_bucket_resources(env["BUCKET_NAME"], stage))
+
+    # One role per function, each with exactly the policy built for it (Chalice wrote them from the
+    # per-function policy files the stage worker named in the staged config).
+    check_function_roles(resources, facts["functions"], function_policies(facts, job_access))
+
+    # API Gateway: throttling and gateway responses.
+    configure_api(resources, facts)
 
     # The dependency layer, on every function.
     added[LAYER] = {

@@ -8,8 +8,11 @@ the stage's functions) plus AWS_DEFAULT_REGION and no credentials. In this one p
 2. record the CreateTable / UpdateTimeToLive requests PynamoDB would send for every model of
    `functions.tables.all_models()` (PynamoDB's own request building, with the network call
    replaced by a recorder), and the app's SQS event sources;
-3. write the stage's IAM policy to P/.chalice/policy-<stage>.json (autogen_policy is false, so
-   Chalice puts exactly that document on every function role);
+3. write each function's IAM policy to P/.chalice/policy-<stage>-<function>.json and name it in
+   the staged config's `stages.<stage>.lambda_functions.<function>.iam_policy_file`
+   (autogen_policy is false, so Chalice gives each function its own role with exactly that
+   document); render the problem+json answers of the API's gateway responses with the app's own
+   `problem_response`, and read its security headers;
 4. run `chalice package --stage S` (the CLI command, in-process);
 5. merge the stage's resources into Chalice's sam.json (infra/resources.py), rewrite
    deployment.zip deterministically, and write O/sam.json, O/deployment.zip, O/facts.json.
@@ -108,6 +111,74 @@ def record_event_sources(chalice_app, default_timeout: int, function_timeouts: d
     return sorted(queues.values(), key=lambda q: q["name"]), schedules
 
 
+def record_functions(chalice_app) -> list[dict]:
+    """The Lambda functions Chalice makes of the app: the API handler (all HTTP routes) and one
+    per event source or pure Lambda function, with the logical id Chalice gives each."""
+    from chalice.app import ScheduledEventConfig, SQSEventConfig
+    from chalice.utils import to_cfn_resource_name
+
+    functions = []
+    if chalice_app.routes:
+        functions.append({"name": resources.API_FUNCTION, "logical_id": "APIHandler", "kind": "api"})
+    for source in chalice_app.event_sources:
+        kind = "schedule" if isinstance(source, ScheduledEventConfig) else "queue" if isinstance(source, SQSEventConfig) else "event"
+        functions.append({"name": source.name, "logical_id": to_cfn_resource_name(source.name), "kind": kind})
+    for function in getattr(chalice_app, "pure_lambda_functions", []):
+        functions.append({"name": function.name, "logical_id": to_cfn_resource_name(function.name), "kind": "lambda"})
+    if getattr(chalice_app, "websocket_handlers", None):
+        raise RuntimeError("websocket handlers: give them their own role decision in infra/resources.py first")
+    names = [f["name"] for f in functions]
+    if len(names) != len(set(names)):
+        raise RuntimeError(f"two functions share a name: {sorted(names)}")
+    return functions
+
+
+def render_gateway_problems() -> dict[str, dict]:
+    """Each gateway response type's answer as the app itself would give it: the problem of
+    `resources.GATEWAY_RESPONSES` rendered by functions/shared/routes.py `problem_response`."""
+    from functions.shared import errors
+    from functions.shared.routes import problem_response
+
+    rendered = {}
+    for response_type, problem in resources.GATEWAY_RESPONSES.items():
+        cls = getattr(errors, problem.error)
+        if not (isinstance(cls, type) and issubclass(cls, errors.DomainError)):
+            raise RuntimeError(f"{response_type}: {problem.error} is not a DomainError")
+        if problem.retry_after_seconds is not None:
+            error = cls(problem.detail, retry_after_seconds=problem.retry_after_seconds)
+        else:
+            error = cls(problem.detail)
+        for attribute in ("status", "code", "title"):
+            if getattr(problem, attribute) is not None:
+                setattr(error, attribute, getattr(problem, attribute))
+        response = problem_response(error)
+        rendered[response_type] = {
+            "status": response.status_code,
+            "headers": dict(response.headers),
+            "body": response.body,
+        }
+    return rendered
+
+
+def write_policies(project: Path, config: dict, stage: str, policies: dict[str, dict]) -> dict[str, str]:
+    """One policy file per function, named in the staged config; returns each file's sha256."""
+    stage_config = config["stages"][stage]
+    per_function = stage_config.setdefault("lambda_functions", {})
+    hashes = {}
+    for name, policy in sorted(policies.items()):
+        file_name = resources.policy_file_name(stage, name)
+        data = (json.dumps(policy, indent=2) + "\n").encode("utf-8")
+        (project / ".chalice" / file_name).write_bytes(data)
+        settings = per_function.setdefault(name, {})
+        top = config.get("lambda_functions", {}).get(name, {})
+        if {"iam_policy_file", "iam_role_arn", "manage_iam_role"} & (set(settings) | set(top)):
+            raise RuntimeError(f"{name}: .chalice/config.json sets its role; the build owns the roles")
+        settings["iam_policy_file"] = file_name
+        hashes[name] = hashlib.sha256(data).hexdigest()
+    (project / ".chalice" / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return hashes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stage", required=True)
@@ -145,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     tables = record_tables()
     queues, schedules = record_event_sources(app_module.app, default_timeout, function_timeouts)
     api_stage = stage_config.get("api_gateway_stage", config.get("api_gateway_stage", "api"))
+    from functions.shared.middleware import SECURITY_HEADERS
+
     facts = {
         "stage": stage,
         "env": env,
@@ -153,12 +226,13 @@ def main(argv: list[str] | None = None) -> int:
         "tables": tables,
         "queues": queues,
         "schedules": schedules,
+        "functions": record_functions(app_module.app),
+        "security_headers": dict(SECURITY_HEADERS),
+        "gateway_problems": render_gateway_problems(),
     }
 
-    notify = tuple(c.strip() for c in env.get("NOTIFY_CHANNELS", "").split(",") if c.strip())
-    policy = resources.iam_policy(tables, queues, env["TABLE_PREFIX"], notify)
-    policy_file = project / ".chalice" / f"policy-{stage}.json"
-    policy_file.write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
+    policies = resources.function_policies(facts)
+    policy_hashes = write_policies(project, config, stage, policies)
 
     chalice_out = out / ".chalice-package"
     shutil.rmtree(chalice_out, ignore_errors=True)
@@ -177,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     normalize_zip(chalice_out / "deployment.zip", out / "deployment.zip")
     shutil.rmtree(chalice_out)
     facts["deployment_zip_sha256"] = sha256(out / "deployment.zip")
-    facts["policy_sha256"] = hashlib.sha256(policy_file.read_bytes()).hexdigest()
+    facts["policy_sha256"] = policy_hashes
     (out / "facts.json").write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 

@@ -82,7 +82,7 @@ def test_tables_equal_the_models(template, model_schemas):
 
 
 # --------------------------------------------------------------------------------------------
-# (b) the IAM policy: the stage's own tables, queues and bucket, and nothing else; no Scan
+# (b) IAM: one role per function, each scoped to the stage's own resources; no Scan
 
 
 def _logical_ids_in(value) -> set[str]:
@@ -113,23 +113,55 @@ def policies_of(template: dict) -> dict[str, dict]:
     return out
 
 
-def test_policy_grants_only_the_stage_resources(template):
+def function_policies_of(template: dict) -> dict[str, dict]:
+    """Each function's policy document, by function logical id; each role serves one function."""
+    roles = policies_of(template)
+    out = {}
+    for fid, fn in resources_of(template, "AWS::Serverless::Function").items():
+        role_id = fn["Properties"]["Role"]["Fn::GetAtt"][0]
+        assert role_id in roles, fid
+        out[fid] = roles[role_id]
+    role_ids = [fn["Properties"]["Role"]["Fn::GetAtt"][0] for fn in resources_of(template, "AWS::Serverless::Function").values()]
+    assert len(role_ids) == len(set(role_ids)) == len(roles), "one role per function"
+    return out
+
+
+def _job_names(packaged) -> dict[str, str]:
+    """Function logical id -> Chalice name, for the jobs (from facts.json)."""
+    facts = json.loads((packaged / "facts.json").read_text(encoding="utf-8"))
+    return {f["logical_id"]: f["name"] for f in facts["functions"] if f["kind"] != "api"}
+
+
+def _audit_table_id(template: dict, model_schemas: dict) -> str:
+    name = next(n for n, m in model_schemas.items() if m["model"] == "AuditRecord")
+    (tid,) = [k for k, v in resources_of(template, "AWS::DynamoDB::Table").items() if v["Properties"]["TableName"] == name]
+    return tid
+
+
+def test_policy_grants_only_the_stage_resources(template, packaged):
+    from infra.resources import JOB_ACCESS
+
     resources = template["Resources"]
     tables = resources_of(template, "AWS::DynamoDB::Table")
+    short = {tid: t["Properties"]["TableName"][len(PREFIX) + 1:] for tid, t in tables.items()}
     queues = {k: v for k, v in resources_of(template, "AWS::SQS::Queue").items() if not k.startswith("DeadLetter")}
     buckets = resources_of(template, "AWS::S3::Bucket")
     files_bucket = [k for k, v in buckets.items() if v["Properties"].get("BucketName") == f"{PREFIX}-files"]
     assert files_bucket == ["FilesBucket"]
+    jobs = _job_names(packaged)
 
-    for role_id, doc in policies_of(template).items():
+    for fid, doc in function_policies_of(template).items():
         text = json.dumps(doc)
-        assert "dynamodb:Scan" not in text and "dynamodb:*" not in text, role_id
-        assert '"*"' not in text, role_id  # no wildcard action or resource
+        assert "dynamodb:Scan" not in text and "dynamodb:*" not in text, fid
+        assert '"*"' not in text, fid  # no wildcard action or resource
         for other in load_stages().values():
             if other.name != STAGE:
-                assert other.table_prefix + "-" not in text, (role_id, other.name)
-        seen_tables, seen_queues, seen_buckets = set(), set(), set()
+                assert other.table_prefix + "-" not in text, (fid, other.name)
+        seen_tables, seen_buckets = set(), set()
         for statement in doc["Statement"]:
+            if statement["Effect"] == "Deny":
+                assert statement["Sid"] == "AppendOnlyTablesStayAppendOnly", statement
+                continue
             assert statement["Effect"] == "Allow"
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             services = {a.split(":")[0] for a in actions}
@@ -143,47 +175,139 @@ def test_policy_grants_only_the_stage_resources(template):
             refs = _logical_ids_in(statement["Resource"])
             assert refs, statement
             if service == "dynamodb":
-                assert refs <= set(tables), (role_id, refs - set(tables))
+                assert refs <= set(tables), (fid, refs - set(tables))
                 seen_tables |= refs
             elif service == "sqs":
-                assert refs <= set(queues), (role_id, refs)
-                seen_queues |= refs
+                assert refs <= set(queues), (fid, refs)
             elif service == "s3":
-                assert refs == {"FilesBucket"}, (role_id, refs)
+                assert refs == {"FilesBucket"}, (fid, refs)
                 seen_buckets |= refs
             else:
-                raise AssertionError(f"{role_id} grants {service}")
-        assert seen_tables == set(tables), role_id
-        assert seen_queues == set(queues), role_id
-        assert seen_buckets == {"FilesBucket"}
+                raise AssertionError(f"{fid} grants {service}")
+        if fid == "APIHandler":
+            assert seen_tables == set(tables), fid  # every route's tables
+            assert seen_buckets == {"FilesBucket"}
+        else:
+            declared = {key.split("/index/")[0] for key in JOB_ACCESS[jobs[fid]].tables}
+            assert {short[tid] for tid in seen_tables} == declared, fid  # only what the job touches
+            assert not seen_buckets, fid
         for tid in seen_tables:
             assert resources[tid]["Properties"]["TableName"].startswith(PREFIX + "-")
 
 
-def test_policy_has_the_data_actions_the_code_needs(template):
-    for role_id, doc in policies_of(template).items():
-        granted = {a for s in doc["Statement"] for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
-        assert {
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-            "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-            "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
-            "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
-        } <= granted, role_id
-        if resources_of(template, "AWS::SQS::Queue"):
-            assert {
-                "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                "sqs:GetQueueUrl", "sqs:ChangeMessageVisibility",
-            } <= granted
-        # Index queries: on the index ARNs of exactly the tables that have indexes.
-        index_refs = {
-            r["Fn::Sub"] for s in doc["Statement"] if s.get("Sid") == "StageTableIndexes" for r in s["Resource"]
-        }
-        with_indexes = {
-            f"${{{tid}.Arn}}/index/*"
-            for tid, t in resources_of(template, "AWS::DynamoDB::Table").items()
-            if t["Properties"].get("GlobalSecondaryIndexes") or t["Properties"].get("LocalSecondaryIndexes")
-        }
-        assert index_refs == with_indexes
+def test_api_handler_has_the_data_actions_the_code_needs(template):
+    doc = function_policies_of(template)["APIHandler"]
+    granted = {a for s in doc["Statement"] if s["Effect"] == "Allow"
+               for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert {
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+    } <= granted
+    # Index queries: on the index ARNs of exactly the tables that have indexes.
+    index_refs = {
+        r["Fn::Sub"] for s in doc["Statement"] if s.get("Sid") == "StageTableIndexes" for r in s["Resource"]
+    }
+    with_indexes = {
+        f"${{{tid}.Arn}}/index/*"
+        for tid, t in resources_of(template, "AWS::DynamoDB::Table").items()
+        if t["Properties"].get("GlobalSecondaryIndexes") or t["Properties"].get("LocalSecondaryIndexes")
+    }
+    assert index_refs == with_indexes
+
+
+def test_each_job_role_grants_exactly_its_declared_tables_and_actions(template, packaged):
+    from infra.resources import JOB_ACCESS
+    from tests.infra.iam_eval import allowed
+
+    tables = resources_of(template, "AWS::DynamoDB::Table")
+    by_short = {t["Properties"]["TableName"][len(PREFIX) + 1:]: tid for tid, t in tables.items()}
+    candidates = ["dynamodb:" + a for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query",
+                                            "BatchGetItem", "BatchWriteItem", "ConditionCheckItem", "DescribeTable")]
+    policies = function_policies_of(template)
+    jobs = _job_names(packaged)
+    assert set(jobs.values()) == set(JOB_ACCESS)  # every job of the app is declared (the build refuses otherwise)
+    for fid, name in jobs.items():
+        expected = set()
+        for key, actions in JOB_ACCESS[name].tables.items():
+            table, _, index = key.partition("/index/")
+            resource = f"arn:{by_short[table]}" + (f"/index/{index}" if index else "")
+            expected |= {(resource, "dynamodb:" + a) for a in actions}
+        granted = set()
+        for short, tid in by_short.items():
+            resources_to_ask = [f"arn:{tid}"] + [
+                f"arn:{tid}/index/{i['IndexName']}" for i in tables[tid]["Properties"].get("GlobalSecondaryIndexes", [])
+            ]
+            for resource in resources_to_ask:
+                granted |= {(resource, a) for a in candidates if allowed(policies[fid], a, resource)}
+        assert granted == expected, (fid, sorted(granted ^ expected))
+
+
+def test_audit_table_is_append_only_for_every_role(template, model_schemas):
+    from tests.infra.iam_eval import ALLOW_EVERYTHING, allowed, with_statement
+
+    audit = f"arn:{_audit_table_id(template, model_schemas)}"
+    for fid, doc in function_policies_of(template).items():
+        denies = [s for s in doc["Statement"] if s["Effect"] == "Deny"]
+        assert len(denies) == 1 and "Condition" not in denies[0], fid
+        later = with_statement(doc, ALLOW_EVERYTHING)  # whatever is allowed later
+        for action in ("UpdateItem", "DeleteItem", "BatchWriteItem", "PartiQLUpdate", "PartiQLDelete", "DeleteTable",
+                       "UpdateTable", "UpdateTimeToLive", "UpdateContinuousBackups"):
+            assert not allowed(doc, f"dynamodb:{action}", audit), (fid, action)
+            assert not allowed(later, f"dynamodb:{action}", audit), (fid, action)
+        assert not allowed(later, "dynamodb:DeleteBackup", f"{audit}/backup/01700000000000-abcdef12"), fid
+        assert allowed(later, "dynamodb:PutItem", audit)  # appending stays possible
+    # The functions that write audit records may: the API handler and the sweeper.
+    policies = function_policies_of(template)
+    assert allowed(policies["APIHandler"], "dynamodb:PutItem", audit)
+    assert allowed(policies["SweepClocks"], "dynamodb:PutItem", audit)
+
+
+# --------------------------------------------------------------------------------------------
+# API Gateway: throttling and gateway responses
+
+
+def test_api_stage_has_default_and_per_method_throttles(template):
+    from infra.resources import METHOD_THROTTLES, STAGE_THROTTLE
+
+    api = template["Resources"]["RestAPI"]["Properties"]
+    paths = api["DefinitionBody"]["paths"]
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in api["MethodSettings"]}
+    default = settings.pop(("/*", "*"))
+    assert (default["ThrottlingRateLimit"], default["ThrottlingBurstLimit"]) == (STAGE_THROTTLE.rate, STAGE_THROTTLE.burst)
+    decoded = {(path.replace("~1", "/")[1:], method) for path, method in settings}
+    for path, method in decoded:
+        assert method.lower() in paths[path], (path, method)  # every limit names a real route
+    assert ("/api/appeals", "POST") in decoded
+    assert ("/api/oauth/token", "POST") in decoded
+    open311 = [p for p, m in decoded if p.startswith("/api/open311/v2/") and m == "POST"]
+    assert open311, decoded
+    for setting in settings.values():
+        assert setting["ThrottlingRateLimit"] < STAGE_THROTTLE.rate
+        assert setting["ThrottlingBurstLimit"] < STAGE_THROTTLE.burst
+    assert len(settings) >= len(METHOD_THROTTLES)
+
+
+def test_gateway_responses_are_problem_json_with_security_headers(template):
+    from functions.shared.middleware import SECURITY_HEADERS
+    from functions.shared.routes import PROBLEM_TYPE_BASE
+
+    body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    for required in ("DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN", "THROTTLED"):
+        assert required in responses
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"
+    assert responses["THROTTLED"]["statusCode"] == "429"
+    for response_type, response in responses.items():
+        problem = json.loads(response["responseTemplates"]["application/json"])
+        assert set(problem) == {"type", "title", "status", "detail", "code"}
+        assert problem["type"] == PROBLEM_TYPE_BASE + problem["code"]
+        assert problem["status"] == int(response["statusCode"]), response_type
+        headers = response["responseParameters"]
+        assert headers["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+        for name, value in SECURITY_HEADERS.items():
+            assert headers[f"gatewayresponse.header.{name}"] == f"'{value}'", (response_type, name)
 
 
 # --------------------------------------------------------------------------------------------
