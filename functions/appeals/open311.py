@@ -1,19 +1,24 @@
 """Open311 GeoReport v2 for external intake channels (the 12345 hotline, district systems).
 
-A stock GeoReport v2 client works unchanged against `/api/open311/v2/`: paths end in `.json`,
-answers are JSON, `POST requests.json` is form-encoded with `api_key` as a form field, and errors
-are Open311's `[{"code": 400, "description": "<field>: <message>"}]` with the same HTTP status.
+A stock GeoReport v2 client works unchanged against `/api/open311/v2/`, in either of the spec's
+formats: paths end in `.json` (JSON answers) or `.xml` (the spec's XML, text/xml, UTF-8), `POST
+requests.{json,xml}` is form-encoded with `api_key` as a form field, and errors are Open311's
+`[{"code": 400, "description": "<field>: <message>"}]` (XML: `<errors><error><code/><description/>`)
+with the same HTTP status. Both formats carry the same data (`xml_document` renders the JSON answer).
+A path with no format or another one (`services`, `services.yaml`) is a 404 problem+json.
 Every request enters the platform through the one appeal intake, `service.submit`, as the
 channel's machine principal (role "staff", like intake staff). See README-open311.md.
 
-Routes (all under /api/open311/v2)
-| route                        | key            | answer |
+Routes (all under /api/open311/v2; every one as .json and as .xml)
+| route                        | key            | answer (XML root) |
 |------------------------------|----------------|--------|
-| GET services.json            | none (public)  | the six services below |
-| GET services/{code}.json     | none (public)  | `{"service_code", "attributes": []}` (metadata=false) |
-| POST requests.json           | form `api_key` | `[{"service_request_id", "service_notice", "account_id": null}]` |
+| GET services.json            | none (public)  | the six services below (`<services><service>`) |
+| GET services/{code}.json     | none (public)  | `{"service_code", "attributes": []}` (metadata=false) (`<service_definition>`) |
+| POST requests.json           | form `api_key` | `[{"service_request_id", "service_notice", "account_id": null}]` (`<service_requests><request>`) |
 | GET requests.json            | query `api_key`| the key's channel's requests (extension: the spec needs no key here; our data is not public) |
 | GET requests/{id}.json       | query `api_key`| a list of one; 404 for another channel's request |
+services.* and requests.* are one route, `{document}` (GET and POST), since a Chalice path parameter
+is a whole segment; services/{service_file} and requests/{request_file} take either extension.
 
 Services (service_code = the appeal category, stable)
 | service_code              | service_name          | group        |
@@ -59,14 +64,17 @@ same channel sees the same requests, another channel's key sees none of them.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import re
 import secrets
 import unicodedata
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
@@ -90,7 +98,7 @@ from functions.shared.audit import UnitOfWork
 from functions.shared.clock import SHANGHAI, get_clock, isoformat_utc
 from functions.shared.errors import FieldError, ValidationFailed
 from functions.shared.models import BaseMeta, put_if_absent, table_name
-from functions.shared.schemas import Schema
+from functions.shared.schemas import Schema, dump
 
 BASE = "/open311/v2"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -264,14 +272,19 @@ class RequestForm(_Permissive):
     requested_datetime: str | None = None  # extension: when the call or visit happened
 
 
+_REQUESTS_ONLY = "requests.json / requests.xml only (services.* ignores it): "
+
+
 class RequestsQuery(_Permissive):
-    api_key: str | None = None
+    """The query of GET {document}: services.* reads jurisdiction_id, requests.* all of it."""
+
+    api_key: str | None = Field(None, description=_REQUESTS_ONLY + "the channel's key (required)")
     jurisdiction_id: str | None = None
-    service_request_id: str | None = None
-    service_code: str | None = None
-    start_date: str | None = None
-    end_date: str | None = None
-    status: str | None = None
+    service_request_id: str | None = Field(None, description=_REQUESTS_ONLY + f"ids, comma-separated, at most {MAX_IDS}")
+    service_code: str | None = Field(None, description=_REQUESTS_ONLY + "service codes, comma-separated")
+    start_date: str | None = Field(None, description=_REQUESTS_ONLY + "ISO 8601; the range is at most 90 days")
+    end_date: str | None = Field(None, description=_REQUESTS_ONLY + "ISO 8601; default now")
+    status: str | None = Field(None, description=_REQUESTS_ONLY + "open, closed, or open,closed")
 
 
 class RequestQuery(_Permissive):
@@ -318,6 +331,46 @@ class ServiceRequestOut(Schema):
     lat: float | None
     long: float | None
     media_url: str | None
+
+
+class DocumentOut(RootModel[list[ServiceOut] | list[ServiceRequestOut]]):
+    """GET {document}: services.json / services.xml, or requests.json / requests.xml (OpenAPI only)."""
+
+
+# -- formats ---------------------------------------------------------------------------------------
+FORMATS = ("json", "xml")
+# text/xml, as the Open311 wiki's GeoReport documentation has it ("Format Support": a GET of
+# /services.xml gives text/xml output; every text answer UTF-8, said in the header). RFC 7303 makes
+# text/xml and application/xml the same once the charset is stated, so a client expecting either reads it.
+XML_TYPE = "text/xml; charset=utf-8"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'  # required by the spec before the root element
+# List items in GeoReport v2 XML: <service_requests><request>; every other list names its items by
+# the singular: <services><service>, <errors><error>, <attributes><attribute>, <values><value>.
+_XML_ITEM = {"service_requests": "request"}
+# What XML 1.0 cannot carry at all (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_element(name: str, value: Any) -> ET.Element:
+    element = ET.Element(name)
+    if isinstance(value, dict):
+        element.extend(_xml_element(key, item) for key, item in value.items())
+    elif isinstance(value, list):
+        item = _XML_ITEM.get(name) or (name[:-1] if name.endswith("s") else "item")
+        element.extend(_xml_element(item, entry) for entry in value)
+    elif value is not None:  # None: an empty element, like the spec's <account_id/>
+        text = value if isinstance(value, str) else json.dumps(value)  # true/false, numbers: as in JSON
+        element.text = _NOT_XML.sub("\ufffd", text)
+    return element
+
+
+def xml_document(root: str, value: Any) -> str:
+    """The GeoReport v2 XML of an answer: output models (or a list of them, or their JSON data) under
+    `root`, one element per field in the models' order, so it says what the JSON answer says."""
+    body = ET.tostring(_xml_element(root, dump(value)), encoding="unicode")
+    # ElementTree leaves a carriage return as it is, and XML parsers read it as a line feed: escape it,
+    # so a description sent with CRLF line ends reads back as it does in JSON.
+    return XML_DECLARATION + body.replace("\r", "&#13;")
 
 
 # -- errors ----------------------------------------------------------------------------------------

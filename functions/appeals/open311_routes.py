@@ -1,4 +1,11 @@
-"""Open311 GeoReport v2 routes under /api/open311/v2 (the mapping and models: functions/appeals/open311.py)."""
+"""Open311 GeoReport v2 routes under /api/open311/v2 (the mapping and models: functions/appeals/open311.py).
+
+Every document comes in both of GeoReport v2's formats, named by the path's extension: services.json
+and services.xml, services/{code}.json and .xml, requests.json and requests.xml (GET and POST),
+requests/{id}.json and .xml. The views answer JSON; a .xml path gets that same answer, success or
+Open311 error, as GeoReport v2 XML (see Open311Blueprint). A path with no format or an unknown one
+is not an Open311 document at all: 404 problem+json, whatever else is wrong with the request.
+"""
 from __future__ import annotations
 
 import functools
@@ -11,8 +18,10 @@ from functions.appeals import service
 from functions.appeals.models import Appeal
 from functions.appeals.open311 import (
     BASE,
+    FORMATS,
     CreatedOut,
     DiscoveryQuery,
+    DocumentOut,
     FIELD_NAMES,
     JSON_TYPE,
     MAX_IDS,
@@ -29,6 +38,7 @@ from functions.appeals.open311 import (
     ServiceOut,
     ServiceRequestOut,
     ServiceType,
+    XML_TYPE,
     _act_as,
     _jurisdiction,
     _merged_notice,
@@ -38,13 +48,74 @@ from functions.appeals.open311 import (
     authenticate,
     open311_status,
     present,
+    xml_document,
 )
 from functions.calendar.models import utc_stamp
 from functions.refdata.divisions import covers
-from functions.shared.errors import DomainError, FieldError, ValidationFailed
+from functions.shared.errors import DomainError, FieldError, NotFound, ValidationFailed
 from functions.shared.routes import ApiBlueprint, Call, Reply
 
-bp = ApiBlueprint(__name__, tag="open311")
+
+class Open311Blueprint(ApiBlueprint):
+    """A blueprint whose routes end in a format: the last path parameter is `{name}.json` or `{name}.xml`.
+
+    The toolkit runs the views as for any route, and they answer JSON, so POST requests.xml parses,
+    commits, retries a lost race and voids an unused ticket number exactly as requests.json does.
+    Only then is a .xml path's answer (the document, or the Open311 error list) rendered as XML;
+    problem+json answers (unknown format, 401, 415, 409, 500) are the same for both formats.
+    """
+
+    def route(self, path: str, **kwargs: Any) -> Callable:
+        register = super().route(path, **kwargs)
+
+        def decorator(handler: Callable[..., Response]) -> Callable[..., Response]:
+            @functools.wraps(handler)
+            def in_format(**params: str) -> Response:
+                return _in_format(path, params, handler(**params))
+
+            return register(in_format)
+
+        return decorator
+
+
+bp = Open311Blueprint(__name__, tag="open311")
+
+
+def _format_of(name: str) -> str | None:
+    stem, dot, extension = name.rpartition(".")
+    return extension.lower() if dot and stem and extension.lower() in FORMATS else None
+
+
+def split_format(name: str, where: str = "") -> str:
+    """'370200-0000001.xml' → '370200-0000001'. Without a known format the path names no Open311
+    document, so there is no format to refuse it in: NotFound, answered as problem+json."""
+    if _format_of(name) is None:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and extension:
+            raise NotFound(f"{where}{name}: .{extension} is not a format served here; use .json or .xml")
+        raise NotFound(f"{where}{name}: the path names no format; add .json or .xml, e.g. {where}{name}.json")
+    return name.rpartition(".")[0]
+
+
+def _in_format(route: str, params: dict[str, str], response: Response) -> Response:
+    """The answer to a .xml path in GeoReport v2 XML: <services>, <service_definition>,
+    <service_requests> (GET and POST alike), or <errors> for an Open311 error; same status, same data."""
+    name = params.get(route.rsplit("/", 1)[1].strip("{}"), "")
+    content_type = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
+    if _format_of(name) != "xml" or content_type.split(";")[0].strip().lower() != "application/json":
+        return response
+    if response.status_code >= 400:
+        root = "errors"
+    elif route.endswith("{service_file}"):
+        root = "service_definition"
+    elif route.endswith("{document}") and split_format(name) == "services":
+        root = "services"
+    else:
+        root = "service_requests"
+    body = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return Response(xml_document(root, json.loads(body)), status_code=response.status_code,
+                    headers={**headers, "Content-Type": XML_TYPE})
 
 
 def _error_response(status: int, descriptions: list[str] | tuple[str, ...]) -> Response:
@@ -56,9 +127,9 @@ def open311_errors(view: Callable[[Call], Any]) -> Callable[[Call], Any]:
     """Answer every refusal of the view in Open311's error format instead of problem+json."""
 
     @functools.wraps(view)
-    def wrapper(call: Call):
+    def wrapper(call: Call, *args: Any):
         try:
-            return view(call)
+            return view(call, *args)
         except Open311Error as error:
             return _error_response(error.status, error.descriptions)
         except ValidationFailed as error:
@@ -74,48 +145,39 @@ def _service_out(s: ServiceType) -> ServiceOut:
                       type="realtime", keywords=s.keywords, group=s.group)
 
 
-def _json_file(name: str, what: str) -> str:
-    """'370200-0000001.json' → '370200-0000001'; another format is refused."""
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:
-        raise Open311Error(404, f"{what}: add the format to the path, e.g. {name}.json")
-    if extension.lower() != "json":
-        raise Open311Error(400, f"format: only .json is served here, not .{extension}")
-    return stem
-
-
-@bp.api(f"{BASE}/services.json", summary="Open311: the service list (appeal categories)", query=DiscoveryQuery,
-        response=list[ServiceOut], roles=None, errors=(404,), raw=True)
 @open311_errors
 def services(call: Call):
     _jurisdiction(call.query.jurisdiction_id, None, 404)
     return [_service_out(s) for s in SERVICES]
 
 
-@bp.api(f"{BASE}/services/{{service_file}}", summary="Open311: one service's definition (services/{code}.json)",
+@bp.api(f"{BASE}/services/{{service_file}}", summary="Open311: one service's definition (services/{code}.json or .xml)",
         query=DiscoveryQuery, response=ServiceDefinitionOut, roles=None, errors=(404,), raw=True)
-@open311_errors
 def service_definition(call: Call):
+    return _service_definition(call, split_format(call.params["service_file"], "services/"))
+
+
+@open311_errors
+def _service_definition(call: Call, code: str):
     _jurisdiction(call.query.jurisdiction_id, None, 404)
-    code = _json_file(call.params["service_file"], "service_code")
     if code not in SERVICE_BY_CODE:
         raise Open311Error(404, f"service_code: {code!r} is not a service here")
     # metadata=false for every service: no attributes to fill in.
     return ServiceDefinitionOut(service_code=code, attributes=[])
 
 
-@bp.api(f"{BASE}/requests.json", "POST", summary="Open311: submit a service request (form-encoded, api_key)",
-        form=RequestForm, response=list[CreatedOut], roles=None, idempotent=False, errors=(403,), raw=True)
 @open311_errors
 def create_request(call: Call):
     # A lost ticket-number race, or a concurrent change of the appeal a duplicate merges onto: run again.
-    call.retry_on = {service.TICKET_LABEL, "original"}
+    call.retry_on = {"original"}
+    tickets = call.memo.setdefault("tickets", service.TicketBook())
+    call.on_abort(tickets.void_unused)
     form: RequestForm = call.body
     channel = authenticate(form.api_key)
     principal = channel.principal()
     _act_as(call.uow, principal)
     intake = _read_form(form, channel, call.now)
-    result = service.submit(call.uow, principal, intake.submission)
+    result = service.submit(call.uow, principal, intake.submission, tickets, call.client_address)
     appeal = result.appeal
     call.uow.put(
         Open311Request(channel_key=channel.channel_key, service_request_id=appeal.ticket_no, appeal_id=appeal.appeal_id,
@@ -133,8 +195,6 @@ def create_request(call: Call):
     return Reply([CreatedOut(service_request_id=appeal.ticket_no, service_notice=notice, account_id=None)])
 
 
-@bp.api(f"{BASE}/requests.json", summary="Open311: the key's channel's service requests (api_key required)",
-        query=RequestsQuery, response=list[ServiceRequestOut], roles=None, errors=(403, 404), raw=True)
 @open311_errors
 def list_requests(call: Call):
     query: RequestsQuery = call.query
@@ -181,16 +241,49 @@ def list_requests(call: Call):
     return present(links, keep)
 
 
-@bp.api(f"{BASE}/requests/{{request_file}}", summary="Open311: one service request (requests/{id}.json, api_key required)",
+@bp.api(f"{BASE}/requests/{{request_file}}",
+        summary="Open311: one service request (requests/{id}.json or .xml, api_key required)",
         query=RequestQuery, response=list[ServiceRequestOut], roles=None, errors=(403, 404), raw=True)
-@open311_errors
 def get_request(call: Call):
+    return _get_request(call, split_format(call.params["request_file"], "requests/"))
+
+
+@open311_errors
+def _get_request(call: Call, request_id: str):
     channel = authenticate(call.query.api_key)
     _jurisdiction(call.query.jurisdiction_id, channel, 404)
-    request_id = _json_file(call.params["request_file"], "service_request_id")
     try:
         link = Open311Request.get(channel.channel_key, request_id)
     except Open311Request.DoesNotExist:
         # Another channel's request is as absent as one that never existed.
         raise Open311Error(404, f"service_request_id: no request {request_id} from this channel") from None
     return present([link])
+
+
+# -- the top-level documents: one path parameter, so that services.xml is routed as well as services.json
+GET_DOCUMENTS: dict[str, Callable[[Call], Any]] = {"services": services, "requests": list_requests}
+POST_DOCUMENTS: dict[str, Callable[[Call], Any]] = {"requests": create_request}
+
+
+def _document(method: str, name: str, documents: dict[str, Callable[[Call], Any]]) -> Callable[[Call], Any]:
+    stem, dot, _ = name.rpartition(".")
+    if (stem if dot else name) not in documents:
+        known = ", ".join(f"{d}.json, {d}.xml" for d in documents)
+        raise NotFound(f"{method} {name}: not a GeoReport v2 document here; {method} {known}")
+    return documents[split_format(name)]
+
+
+@bp.api(f"{BASE}/{{document}}",
+        summary="Open311: GET services.json or services.xml (the service list, public), requests.json or requests.xml "
+                "(the key's channel's service requests, api_key required); any other document is a 404",
+        query=RequestsQuery, response=DocumentOut, roles=None, errors=(403, 404), raw=True)
+def get_document(call: Call):
+    return _document("GET", call.params["document"], GET_DOCUMENTS)(call)
+
+
+@bp.api(f"{BASE}/{{document}}", "POST",
+        summary="Open311: POST requests.json or requests.xml, a service request (form-encoded, api_key); "
+                "any other document is a 404",
+        form=RequestForm, response=list[CreatedOut], roles=None, idempotent=False, errors=(403, 404), raw=True)
+def post_document(call: Call):
+    return _document("POST", call.params["document"], POST_DOCUMENTS)(call)
