@@ -41,6 +41,9 @@ from functions.appeals.schemas import (
     SubmitIn,
     SubmitOut,
     SuperviseIn,
+    TicketLedgerOut,
+    TicketLedgerQuery,
+    TicketLineOut,
 )
 from functions.appeals.states import LEAD, SUBMITTER
 from functions.appeals.timeline import timeline
@@ -304,6 +307,18 @@ def dispatch_queue(call: Call):
         raise Forbidden("That district is outside your jurisdiction.")
     cursor = decode_cursor(call.query.cursor, expected={"dispatch_district": district})
     return page(Appeal.dispatch_queue_index.query(district, limit=call.query.limit, last_evaluated_key=cursor))
+
+
+@bp.api("/appeal-tickets", summary="What became of each ticket number: an appeal, or a void with its reason",
+        query=TicketLedgerQuery, response=TicketLedgerOut, roles=(AUDITOR, ADMIN, SUPERVISOR))
+def ticket_ledger(call: Call):
+    require(call.caller, READ, Resource("ticket ledger", "appeal-tickets", get_settings().division_code))
+    first = call.query.first
+    claimed, lines = service.ticket_ledger(first, first + call.query.limit - 1)
+    return TicketLedgerOut(claimed=claimed, items=[
+        TicketLineOut(number=line.number, ticket_no=line.ticket_no, appeal_id=line.appeal_id, void_reason=line.void_reason,
+                      state="appeal" if line.appeal_id else "void" if line.void_reason else "pending")
+        for line in lines])
 
 
 # -- statistics ----------------------------------------------------------------------------------

@@ -301,3 +301,21 @@ class RuleOut(RuleIn):
     rule_id: str
     updated_at: str | None
     updated_by: str | None
+
+
+class TicketLedgerQuery(Schema):
+    first: int = Field(default=1, ge=1, description="the first ticket number (the part after the division code)")
+    limit: int = Field(default=100, ge=1, le=100)
+
+
+class TicketLineOut(Schema):
+    number: int
+    ticket_no: str
+    appeal_id: str | None
+    void_reason: str | None
+    state: Literal["appeal", "void", "pending"]
+
+
+class TicketLedgerOut(Schema):
+    claimed: int = Field(description="numbers claimed so far on this stack")
+    items: list[TicketLineOut]

@@ -275,6 +275,31 @@ def void_ticket(ticket_no: str, reason: str, now: datetime) -> bool:
     return put_if_absent(TicketNumber(ticket_no=ticket_no, void_reason=reason[:200], at=utc_stamp(now)), TicketNumber.ticket_no)
 
 
+@dataclass(frozen=True)
+class TicketLine:
+    number: int
+    ticket_no: str
+    appeal_id: str | None
+    void_reason: str | None
+
+
+def ticket_ledger(first: int, last: int) -> tuple[int, list[TicketLine]]:
+    """The numbers claimed so far, and what became of each in first..last (BatchGetItem by key).
+
+    A number with neither an appeal nor a void is still being submitted (or was abandoned
+    minutes ago and awaits the ticket audit).
+    """
+    try:
+        claimed = int(TicketCounter.get(TICKET_COUNTER, consistent_read=True).value)
+    except TicketCounter.DoesNotExist:
+        claimed = 0
+    numbers = {ticket_number(n): n for n in range(first, min(last, claimed) + 1)}
+    found = {t.ticket_no: t for t in TicketNumber.batch_get(list(numbers), consistent_read=True)} if numbers else {}
+    lines = [TicketLine(n, no, getattr(found.get(no), "appeal_id", None), getattr(found.get(no), "void_reason", None))
+             for no, n in numbers.items()]
+    return claimed, lines
+
+
 def audit_tickets(now: datetime, batch: int = 100) -> dict[str, int]:
     """Account for every claimed number: void those nobody recorded within TICKET_ABANDONED_AFTER.
 

@@ -148,6 +148,9 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         statuses |= set(spec.error_statuses)
         if "{" in spec.path:
             statuses |= {404}  # the object named in the path may not exist (or not for this caller)
+            statuses |= {422}  # a path id longer than any real one, or not printable, is refused by name
+        if spec.headers or (spec.idempotent and spec.roles is None):
+            statuses |= {422}  # a missing or malformed header (Receipt-Code; a guessable anonymous key)
         content = dict(problem)
         if spec.raw:
             statuses |= {400, 403, 404}
