@@ -28,6 +28,8 @@ class Settings:
     version: str
     # Days an enterprise has to confirm a resolved appeal before it closes itself.
     appeal_auto_close_days: int = 7
+    # The secret CloudFront adds as X-Origin-Verify; only with it is X-Viewer-Address believed.
+    origin_verify_secret: str = ""
 
     @property
     def dev_features(self) -> bool:
@@ -66,4 +68,5 @@ def get_settings() -> Settings:
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         version=env.get("APP_VERSION", "dev"),
         appeal_auto_close_days=int(env.get("APPEAL_AUTO_CLOSE_DAYS", "7")),
+        origin_verify_secret=env.get("ORIGIN_VERIFY_SECRET", ""),
     )

@@ -728,6 +728,13 @@ def parameters(env: dict[str, str]) -> dict[str, dict]:
             "Default": env["APP_VERSION"],
             "Description": "Version reported by the API (e.g. the release tag or commit).",
         },
+        "OriginVerifySecret": {
+            "Type": "String",
+            "NoEcho": True,
+            "MinLength": 32,
+            "Description": "A random secret (32+ characters) CloudFront adds as X-Origin-Verify to API requests; "
+            "only with it does the API take a client's address from X-Forwarded-For. Generate one per stage, e.g. `openssl rand -hex 32`.",
+        },
         "AlarmEmail": {
             "Type": "String",
             "Default": "",
@@ -772,6 +779,7 @@ def conditions() -> dict:
 # The single-page app: a private bucket behind CloudFront, with /api/* sent to API Gateway.
 
 
+
 def site_resources(api_stage: str, stage: str) -> dict[str, dict]:
     api_origin = {
         "Id": "api",
@@ -782,6 +790,11 @@ def site_resources(api_stage: str, stage: str) -> dict[str, dict]:
             "OriginProtocolPolicy": "https-only",
             "OriginSSLProtocols": ["TLSv1.2"],
         },
+        # Proves a request came through this distribution: only then does the API take the client's
+        # address from the X-Forwarded-For entry CloudFront appended (functions/shared/routes.py
+        # client_address); API Gateway itself sees only the edge. (CloudFront Functions, which could
+        # set a header of their own, do not exist in the China regions.)
+        "OriginCustomHeaders": [{"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}],
     }
     site_origin = {
         "Id": "site",
@@ -893,7 +906,7 @@ def site_resources(api_stage: str, stage: str) -> dict[str, dict]:
                             "CachedMethods": ["GET", "HEAD"],
                             "Compress": True,
                             "CachePolicyId": {"Ref": "ApiNoCachePolicy"},
-                            "OriginRequestPolicyId": {"Ref": "ApiOriginRequestPolicy"},
+                            "OriginRequestPolicyId": {"Ref": "ApiOriginRequestPolicy"}
                         }
                     ],
                 }
@@ -1092,6 +1105,8 @@ def finish_template(template: dict, facts: dict, layer_content_uri: str,
         for var, param in ENV_PARAMETERS.items():
             if var in variables:
                 variables[var] = {"Ref": param}
+        if variables:
+            variables["ORIGIN_VERIFY_SECRET"] = {"Ref": "OriginVerifySecret"}
 
     added.update(site_resources(facts["api_gateway_stage"], stage))
     added.update(alarm_resources(functions, dlq_ids, table_ids))

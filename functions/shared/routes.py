@@ -9,6 +9,7 @@ caller (done here), call one service function, return.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import random
 import time
@@ -178,14 +179,29 @@ def _read_query(request, model) -> Any:
     return parse(model, dict(raw))
 
 
-def client_address(request) -> str:
-    """The caller's IP address: CloudFront's viewer address when the request came through it
-    (API Gateway then sees CloudFront's edge, not the client), else the connection's source."""
-    viewer = (request.headers or {}).get("cloudfront-viewer-address", "")
-    if viewer:
-        return viewer.rsplit(":", 1)[0].strip("[]")  # "IP:port", IPv6 included
+ORIGIN_VERIFY_HEADER = "x-origin-verify"
+
+
+def client_address(request, origin_secret: str | None = None) -> str:
+    """The caller's IP address, for per-client limits.
+
+    Behind CloudFront, API Gateway's source address is CloudFront's edge. CloudFront appends the
+    viewer's address to `X-Forwarded-For` (after anything the viewer sent there) and API Gateway
+    then appends the edge's, so the client is the entry just before the edge's. That entry is
+    believed only when the request carries the stage's `X-Origin-Verify` secret, which CloudFront
+    adds: a caller reaching API Gateway directly cannot claim someone else's address and is counted
+    at its own. Stages without a secret (local, tests) believe the header as sent.
+    """
+    secret = get_settings().origin_verify_secret if origin_secret is None else origin_secret
+    headers = request.headers or {}
     identity = (request.context or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")
+    source = str(identity.get("sourceIp") or "unknown")
+    if secret and not hmac.compare_digest(headers.get(ORIGIN_VERIFY_HEADER, ""), secret):
+        return source
+    forwarded = [part.strip() for part in headers.get("x-forwarded-for", "").split(",") if part.strip()]
+    if forwarded and forwarded[-1] == source:
+        forwarded.pop()
+    return forwarded[-1][:64] if forwarded else source
 
 
 def _authenticate(request, roles: tuple[str, ...] | None, now) -> Principal | None:

@@ -439,3 +439,15 @@ def test_notification_channels_add_only_their_own_permissions_to_the_deliverer()
     assert relay["NotifySms"]["Action"] == ["sns:Publish"]
     # The API handler delivers nothing: no SES, no SNS.
     assert not {"NotifyEmail", "NotifySms"} & {s["Sid"] for s in both["api_handler"]["Statement"]}
+
+
+def test_only_requests_through_cloudfront_may_name_the_client_address():
+    out = finish()
+    params = out["Parameters"]["OriginVerifySecret"]
+    assert params["NoEcho"] is True and params["MinLength"] >= 32 and "Default" not in params
+    distribution = out["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
+    (api_origin,) = [o for o in distribution["Origins"] if o["Id"] == "api"]
+    assert api_origin["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}]
+    functions = [r for r in out["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    assert functions and all(f["Properties"]["Environment"]["Variables"]["ORIGIN_VERIFY_SECRET"] == {"Ref": "OriginVerifySecret"}
+                             for f in functions)

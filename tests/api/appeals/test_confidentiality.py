@@ -126,14 +126,14 @@ def test_wrong_receipt_codes_are_limited_per_address(client, token, clock, seede
     from functions.appeals.service import RECEIPT_FAILURE_LIMIT
 
     report = file_report(client, token)
-    guesser = {"CloudFront-Viewer-Address": "203.0.113.7:50000"}
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
     for attempt in range(RECEIPT_FAILURE_LIMIT):
         wrong = f"{attempt:04d}-AAAA-BBBB-CCCC-DDDD"
         assert_problem(client.http.get("/api/receipt", headers={**guesser, "Receipt-Code": wrong}), 404)
     refused = client.http.get("/api/receipt", headers={**guesser, "Receipt-Code": report["receipt_code"]})
     assert_problem(refused, 429)
     assert refused.headers["Retry-After"]
-    reporter = {"CloudFront-Viewer-Address": "198.51.100.20:40000", "Receipt-Code": report["receipt_code"]}
+    reporter = {"X-Forwarded-For": "198.51.100.20", "Receipt-Code": report["receipt_code"]}
     assert body(client.http.get("/api/receipt", headers=reporter))["id"] == report["id"]
 
 
