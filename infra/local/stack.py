@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -50,36 +51,81 @@ def _prepare_environment(stage: str, endpoint: str) -> None:
     )
 
 
-class MotoService:
-    """moto's WSGI app on a loopback port, replayed from and journaled to `data_dir`."""
+# The standard library's listen backlog is 5 (werkzeug's 128): a burst of clients connecting at
+# once overflows it and the kernel drops or resets connections. The kernel caps it at somaxconn.
+LISTEN_BACKLOG = 1024
 
-    def __init__(self, data_dir: Path, port: int = 0):
+
+def compact_threshold_from_env() -> int:
+    from infra.local.journal import DEFAULT_COMPACT_THRESHOLD
+
+    return int(os.environ.get("LOCAL_JOURNAL_COMPACT_ENTRIES", DEFAULT_COMPACT_THRESHOLD))
+
+
+class MotoService:
+    """moto's WSGI app on a loopback port, replayed from and journaled to `data_dir`.
+
+    `compact_threshold`: compact the journal at start-up when more entries than this were written
+    since its last snapshot, and in the background after that many more (0 never compacts).
+    `journal_file`: a file object to append to instead of the journal (tests inject failing ones).
+    """
+
+    def __init__(self, data_dir: Path, port: int = 0, compact_threshold: int | None = None, journal_file: Any = None):
         self.data_dir = data_dir
         self.port = port
+        self.compact_threshold = compact_threshold_from_env() if compact_threshold is None else compact_threshold
+        self.journal_file = journal_file
         self.replayed = 0
+        self.replay_stats = None
+        self.compacted_at_start: dict[str, Any] | None = None
+        self.timings: dict[str, float] = {}
         self._server = None
         self._thread: threading.Thread | None = None
         self._journaling = None
 
+    @property
+    def journal(self):
+        return self._journaling
+
     def start(self) -> str:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-        from werkzeug.serving import make_server
+        from werkzeug.serving import ThreadedWSGIServer
 
-        from infra.local.journal import JournalingApp, replay
+        from infra.local import moto_transactions
+        from infra.local.journal import JournalingApp, remove_stale_temp, replay_journal
 
+        moto_transactions.install()  # item-level rollback: a transaction's cost no longer grows with the tables
+
+        class MotoServer(ThreadedWSGIServer):
+            request_queue_size = LISTEN_BACKLOG
+
+        started = time.perf_counter()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         journal = self.data_dir / "moto-journal.jsonl"
+        remove_stale_temp(journal)
         moto_app = DomainDispatcherApplication(create_backend_app)
-        self.replayed = replay(moto_app, journal)
-        self._journaling = JournalingApp(moto_app, journal)
-        self._server = make_server("127.0.0.1", self.port, self._journaling, threaded=True, request_handler=MotoRequestHandler)
+        stats = replay_journal(moto_app, journal)
+        self.replay_stats, self.replayed = stats, stats.applied
+        self.timings["replay"] = time.perf_counter() - started
+        self._journaling = JournalingApp(moto_app, journal, file=self.journal_file, compact_threshold=self.compact_threshold,
+                                         entries_since_compaction=stats.since_snapshot, services=stats.services)
+        if self.compact_threshold and stats.since_snapshot > self.compact_threshold:
+            compacted_at = time.perf_counter()
+            try:
+                self.compacted_at_start = self._journaling.compact()
+            except Exception:  # noqa: BLE001 - the journal is unchanged; serve from it, compact another time
+                log.exception("compaction at start-up failed; the journal is unchanged")
+            self.timings["compaction"] = time.perf_counter() - compacted_at
+        self._server = MotoServer("127.0.0.1", self.port, self._journaling, handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
         self._thread.start()
+        self.timings["start"] = time.perf_counter() - started
         return f"http://127.0.0.1:{self._server.server_port}"
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
+            self._server.server_close()
         if self._journaling is not None:
             self._journaling.close()
 
@@ -149,11 +195,71 @@ class JobDriver(threading.Thread):
                     log.exception("job %s failed", job.name)
 
 
+def _server_class():
+    from chalice.local import ThreadedHTTPServer
+
+    class PlatformHTTPServer(ThreadedHTTPServer):
+        request_queue_size = LISTEN_BACKLOG
+
+    return PlatformHTTPServer
+
+
+def _problem(error, path: str) -> tuple[int, dict[str, str], bytes]:
+    """A problem+json answer with the headers the app's middleware gives every answer."""
+    from functions.shared.middleware import SECURITY_HEADERS
+    from functions.shared.routes import problem_response
+
+    response = problem_response(error, instance=path).to_dict()
+    answer_headers = {**SECURITY_HEADERS, **response["headers"], "X-Request-Id": uuid.uuid4().hex}
+    body = response["body"]
+    return response["statusCode"], answer_headers, body.encode() if isinstance(body, str) else body
+
+
+def _method_not_allowed_error(detail: str, allowed: str):
+    from functions.shared.errors import DomainError
+
+    error = DomainError(detail)
+    error.status, error.code, error.title = 405, "method_not_allowed", "Method not allowed"
+    error.headers["Allow"] = allowed
+    return error
+
+
+_route_matchers: dict[int, Any] = {}
+
+
+def _not_routed(app: Any, method: str, raw_path: str) -> Any:
+    """None when the app has a view for this method and path; else the DomainError to answer with.
+
+    API Gateway answers these itself in production (gateway responses, see infra/resources.py);
+    locally chalice.local would answer 403 "Missing Authentication Token" and a bare 405."""
+    from chalice.local import RouteMatcher
+
+    from functions.shared.errors import NotFound
+
+    matcher = _route_matchers.get(id(app))
+    if matcher is None:
+        matcher = _route_matchers[id(app)] = RouteMatcher(list(app.routes))
+    path = raw_path.split("?", 1)[0]
+    try:
+        route = matcher.match_route(path).route
+    except ValueError:
+        return NotFound(f"No resource at {path}.")
+    methods = app.routes[route]
+    if method in methods or method == "OPTIONS":  # OPTIONS: the CORS preflight API Gateway generates
+        return None
+    allowed = ", ".join(sorted(methods))
+    return _method_not_allowed_error(f"{method} is not allowed on {route}; allowed: {allowed}.", allowed)
+
+
 def _handler_class():
     from chalice.local import ChaliceRequestHandler
 
     class PlatformRequestHandler(ChaliceRequestHandler):
         """/api/* goes to the Chalice app; everything else is the single-page app, as CloudFront does."""
+
+        def __init__(self, request, client_address, server, app_object, config) -> None:
+            self.app_object = app_object
+            super().__init__(request, client_address, server, app_object=app_object, config=config)
 
         def log_message(self, format: str, *args: Any) -> None:  # the app logs each request as JSON
             pass
@@ -183,23 +289,48 @@ def _handler_class():
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _is_api(self) -> bool:
+            return self.path == "/api" or self.path.startswith("/api/") or self.path.startswith("/api?")
+
         def _route(self) -> None:
-            if self.path == "/api" or self.path.startswith("/api/") or self.path.startswith("/api?"):
-                self._generic_handle()
+            if self._is_api():
+                refusal = _not_routed(self.app_object, self.command, self.path)
+                if refusal is not None:
+                    self._send_problem(refusal)
+                else:
+                    self._generic_handle()
             elif self.command in ("GET", "HEAD"):
                 self._serve_static()
             else:
-                self.send_error(405)
+                self._method_not_allowed()
 
-        def _method_not_allowed(self) -> None:
-            body = json.dumps({"type": "about:blank", "title": "Method not allowed", "status": 405,
-                               "detail": f"{self.command} is not served here.", "code": "method_not_allowed"}).encode()
-            self.send_response(405)
-            self.send_header("Content-Type", "application/problem+json")
-            self.send_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+        def _send_problem(self, error) -> None:
+            self._discard_body()
+            status, headers, body = _problem(error, self.path.split("?", 1)[0])
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _discard_body(self) -> None:
+            """Read a request body nobody will look at, so the connection can carry the next request."""
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = 0
+            if 0 < length <= 10 * 1024 * 1024:
+                self.rfile.read(length)
+            elif length or "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                self.close_connection = True
+
+        def _method_not_allowed(self) -> None:
+            if self._is_api():  # TRACE, CONNECT, QUERY… on /api: 404 if unrouted, else 405 with the route's methods
+                self._send_problem(_not_routed(self.app_object, self.command, self.path))
+            else:
+                self._send_problem(_method_not_allowed_error(f"{self.command} is not served here.", "GET, HEAD"))
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route
 
@@ -241,7 +372,7 @@ class LocalStack:
         # HTTP server and the job driver call the app from several threads.
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
-        self.server = LocalDevServer(app, config, "127.0.0.1", self.port, handler_cls=_handler_class())
+        self.server = LocalDevServer(app, config, "127.0.0.1", self.port, handler_cls=_handler_class(), server_cls=_server_class())
         threading.Thread(target=self.server.server.serve_forever, name="http", daemon=True).start()
         if self.run_jobs:
             self.jobs = JobDriver(app)
@@ -267,7 +398,11 @@ def _print_banner(stack: LocalStack) -> None:
     print(f"\n  青岛市服务企业统一平台 — local stack is up: {stack.url}/", flush=True)
     print(f"  API: {stack.url}/api/health   OpenAPI: {stack.url}/api/openapi.json", flush=True)
     print(f"  notices sent (SMS/email stand-in): {stack.url}/dev/mailbox", flush=True)
-    print(f"  data: {stack.data_dir} (journal entries replayed: {stack.summary['replayed']}; `make reset` wipes it)")
+    moto = stack.moto
+    compacted = " (then compacted)" if moto.compacted_at_start else ""
+    print(f"  data: {stack.data_dir} (journal entries replayed: {stack.summary['replayed']} in "
+          f"{moto.timings.get('replay', 0):.1f}s{compacted}; compacted every {moto.compact_threshold or 'never'} writes; "
+          "`make reset` wipes it)")
     print("  demo logins (POST /api/auth/dev-login {\"user_id\": ...}):")
     for user in list_dev_users():
         extra = f"  client_id={user.client_id} client_secret={user.client_secret}" if user.client_id else ""

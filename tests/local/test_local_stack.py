@@ -1,6 +1,11 @@
 """Over real HTTP against the local stack started the way `make run` starts it."""
 from __future__ import annotations
 
+import http.client
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 pytestmark = [pytest.mark.local_stack, pytest.mark.slow]
@@ -60,3 +65,63 @@ def test_registered_jobs_run_on_demand(stack):
     assert status == 200 and "relay_outbox" in {j["name"] for j in jobs}
     status, run = stack.json("POST", "/api/dev/jobs/relay_outbox/run")
     assert status == 200 and set(run["result"]) >= {"seen", "changed"}
+
+
+def _assert_problem(status, raw, headers, expected_status, code):
+    from functions.shared.middleware import SECURITY_HEADERS
+
+    assert status == expected_status, raw
+    assert headers["Content-Type"] == "application/problem+json"
+    problem = json.loads(raw)
+    assert {"type", "title", "status", "detail", "code"} <= set(problem)
+    assert problem["status"] == expected_status and problem["code"] == code
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get(name) == value, name
+    assert headers.get("X-Request-Id")
+    return problem
+
+
+def test_unrouted_paths_and_unsupported_methods_are_problems_with_the_security_headers(stack):
+    _assert_problem(*stack.request("GET", "/api/no-such-thing"), 404, "not_found")
+    _assert_problem(*stack.request("POST", "/api/no/such/thing", {"with": "a body"}), 404, "not_found")
+    _assert_problem(*stack.request("GET", "/api"), 404, "not_found")
+
+    status, raw, headers = stack.request("DELETE", "/api/health")
+    _assert_problem(status, raw, headers, 405, "method_not_allowed")
+    assert headers["Allow"] == "GET"
+    status, raw, headers = stack.request("PUT", "/api/dev/clock", {"advance_seconds": 1})
+    _assert_problem(status, raw, headers, 405, "method_not_allowed")
+    assert set(headers["Allow"].split(", ")) == {"GET", "POST"}
+    status, raw, headers = stack.request("TRACE", "/api/health")
+    _assert_problem(status, raw, headers, 405, "method_not_allowed")
+    assert headers["Allow"] == "GET"
+
+    # Routed requests still reach the app; CORS preflights are still answered by the gateway.
+    assert stack.request("GET", "/api/health/")[0] == 200
+    assert stack.request("OPTIONS", "/api/health")[0] == 200
+
+
+def test_a_burst_of_connections_is_answered(stack):
+    from tests.local.test_journal import listen_backlog
+
+    backlog = listen_backlog(stack.port)
+    assert backlog is None or backlog >= 1024
+    count = 64
+    barrier = threading.Barrier(count)
+
+    def call(_):
+        barrier.wait()
+        connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+        try:
+            connection.request("GET", "/api/health")
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        except OSError as error:
+            return repr(error)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        statuses = list(pool.map(call, range(count)))
+    assert statuses == [200] * count
