@@ -126,6 +126,17 @@ def main() -> int:
         lines.append(f"| {name} | {base_name} | {value * 1000:.3f} ms | {base_value * 1000:.3f} ms | {value / base_value:.1f}× |")
     lines += ["", "DynamoDB call counts per route are deterministic and enforced in tests "
               "(`tests/api/shared/test_conventions.py::TestDynamoCallBudgets`), not here.", ""]
+
+    # Real HTTP on the local stack: concurrent intake, and restarting after a long journal.
+    from tests.bench import concurrent_intake, journal_restart
+
+    lines += concurrent_intake.markdown(concurrent_intake.measure())
+    restart_rows = journal_restart.measure()
+    lines += ["## Local stack restart (journal replay)", "",
+              "| measurement | baseline | median | baseline median | ratio |", "| --- | --- | ---: | ---: | ---: |"]
+    for name, base_name, value, base_value in restart_rows:
+        lines.append(f"| {name} | {base_name} | {value * 1000:.0f} ms | {base_value * 1000:.0f} ms | {value / base_value:.1f}× |")
+    lines.append("")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0
