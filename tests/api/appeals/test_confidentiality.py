@@ -146,3 +146,20 @@ def test_a_report_never_merges_with_an_ordinary_appeal(api, client, token, clock
     problem = assert_problem(api.act("dispatcher-city", ids[first], "merge", into=ids[second]), 422, field="into")
     assert "confidential" in problem["errors"][0]["message"]
     assert report["id"] not in json.dumps(api.ok(api.get("dispatcher-city", ordinary["id"])))
+
+
+def test_anonymous_reports_are_limited_per_address(client, clock, seeded):
+    from functions.appeals.service import ANONYMOUS_SUBMIT_LIMIT
+
+    def anonymous(n: int, address: str):
+        report = {**REPORT, "district": "370202", "channel": "web", "anonymous": True, "contact": None,
+                  "title": f"举报事项第{n}件", "content": f"第{n}件：某窗口办理业务时存在违规收费的情况。"}
+        return client.http.post("/api/appeals", headers=json_headers(**{"X-Forwarded-For": address}),
+                                body=json.dumps(report, ensure_ascii=False))
+
+    statuses = [anonymous(n, "203.0.113.9").status_code for n in range(ANONYMOUS_SUBMIT_LIMIT)]
+    assert statuses == [201] * ANONYMOUS_SUBMIT_LIMIT
+    refused = anonymous(99, "203.0.113.9")
+    assert_problem(refused, 429)
+    assert int(refused.headers["Retry-After"]) > 0
+    assert anonymous(100, "198.51.100.30").status_code == 201  # someone else is not held up
