@@ -28,8 +28,11 @@ class Settings:
     version: str
     # Days an enterprise has to confirm a resolved appeal before it closes itself.
     appeal_auto_close_days: int = 7
-    # The secret CloudFront adds as X-Origin-Verify; only with it is X-Viewer-Address believed.
+    # The secret CloudFront adds as X-Origin-Verify; only with it is X-Forwarded-For believed.
     origin_verify_secret: str = ""
+    # How long a DynamoDB call may take before the SDK gives up: short on AWS, so a slow table
+    # fails fast; longer for the local stack, where one process plays DynamoDB for everyone.
+    dynamodb_read_timeout_seconds: float = 5.0
 
     @property
     def dev_features(self) -> bool:
@@ -69,4 +72,5 @@ def get_settings() -> Settings:
         version=env.get("APP_VERSION", "dev"),
         appeal_auto_close_days=int(env.get("APPEAL_AUTO_CLOSE_DAYS", "7")),
         origin_verify_secret=env.get("ORIGIN_VERIFY_SECRET", ""),
+        dynamodb_read_timeout_seconds=float(env.get("DYNAMODB_READ_TIMEOUT_SECONDS", "5")),
     )

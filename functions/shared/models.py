@@ -21,7 +21,7 @@ class BaseMeta:
     host = _settings.aws_endpoint_url
     billing_mode = "PAY_PER_REQUEST"
     connect_timeout_seconds = 2
-    read_timeout_seconds = 5
+    read_timeout_seconds = _settings.dynamodb_read_timeout_seconds
     max_retry_attempts = 2
 
 
