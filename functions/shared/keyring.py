@@ -78,7 +78,8 @@ def sign(purpose: str, data: bytes) -> str:
 
 
 def verify(purpose: str, data: bytes, signature: str) -> bool:
-    return hmac.compare_digest(sign(purpose, data), signature)
+    # As bytes: compare_digest refuses non-ASCII text, and a forged signature may hold anything.
+    return hmac.compare_digest(sign(purpose, data).encode(), signature.encode("utf-8", "replace"))
 
 
 def warm() -> None:

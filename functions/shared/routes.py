@@ -196,7 +196,7 @@ def client_address(request, origin_secret: str | None = None) -> str:
     headers = request.headers or {}
     identity = (request.context or {}).get("identity") or {}
     source = str(identity.get("sourceIp") or "unknown")
-    if secret and not hmac.compare_digest(headers.get(ORIGIN_VERIFY_HEADER, ""), secret):
+    if secret and not hmac.compare_digest(headers.get(ORIGIN_VERIFY_HEADER, "").encode("utf-8", "replace"), secret.encode()):
         return source
     forwarded = [part.strip() for part in headers.get("x-forwarded-for", "").split(",") if part.strip()]
     if forwarded and forwarded[-1] == source:
