@@ -147,3 +147,19 @@ def token(seeded, clock):
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def scrypt_calls(monkeypatch):
+    """The scrypt evaluations made during a test, as (n, r, p, dklen): counted, not timed."""
+    import hashlib
+
+    calls = []
+    original = hashlib.scrypt
+
+    def counting(password, *, salt, n, r, p, maxmem=0, dklen=64):
+        calls.append((n, r, p, dklen))
+        return original(password, salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=dklen)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    return calls

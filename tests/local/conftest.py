@@ -97,3 +97,30 @@ def stack_factory(tmp_path):
 @pytest.fixture
 def stack(stack_factory) -> RunningStack:
     return stack_factory()
+
+
+@pytest.fixture
+def processes():
+    """start(data_dir, compact_threshold=None) → a moto service with its journal in a child process
+    (so SIGKILL is a real crash); every one started is closed after the test."""
+    from tests.local.moto_process import MotoProcess
+
+    started: list[MotoProcess] = []
+
+    def start(data_dir, compact_threshold: int | None = None) -> MotoProcess:
+        process = MotoProcess(data_dir, compact_threshold)
+        started.append(process)
+        return process.start()
+
+    yield start
+    for process in started:
+        process.close()
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    """One local stack per test module, started as `make run` starts it."""
+    stack = RunningStack(tmp_path_factory.mktemp("stack"), free_port()).start()
+    yield stack
+    stack.process.kill()
+    stack.process.wait(timeout=30)

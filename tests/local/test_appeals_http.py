@@ -14,16 +14,6 @@ pytestmark = [pytest.mark.local_stack, pytest.mark.slow]
 SUBMISSION = SAMPLE_APPEAL
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory):
-    from tests.local.conftest import RunningStack, free_port
-
-    stack = RunningStack(tmp_path_factory.mktemp("appeals-stack"), free_port()).start()
-    yield stack
-    stack.process.kill()
-    stack.process.wait(timeout=30)
-
-
 class Session:
     def __init__(self, stack):
         self.stack = stack

@@ -9,16 +9,6 @@ from tests.local.intake_load import INTAKE_USERS, login, run
 pytestmark = [pytest.mark.local_stack, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory):
-    from tests.local.conftest import RunningStack, free_port
-
-    stack = RunningStack(tmp_path_factory.mktemp("intake-stack"), free_port()).start()
-    yield stack
-    stack.process.kill()
-    stack.process.wait(timeout=30)
-
-
 def test_64_concurrent_submitters_all_succeed_with_unique_accounted_numbers(running):
     tokens = {user: login(running.url, user) for user in INTAKE_USERS}
     result = run(running.url, concurrency=64, count=64, submit=True, tokens=tokens, run_name="并发")

@@ -11,7 +11,6 @@ from chalice import Chalice
 
 from infra.local.journal import is_write
 from infra.local.stack import MotoService
-from tests.local.moto_process import MotoProcess
 
 pytestmark = pytest.mark.local_stack
 
@@ -140,20 +139,6 @@ def _table(dynamodb, name: str = "t") -> None:
 
 def _keys(dynamodb, name: str = "t") -> set[str]:
     return {item["pk"]["S"] for item in dynamodb.scan(TableName=name, ConsistentRead=True)["Items"]}
-
-
-@pytest.fixture
-def processes():
-    started: list[MotoProcess] = []
-
-    def start(data_dir, compact_threshold: int | None = None) -> MotoProcess:
-        process = MotoProcess(data_dir, compact_threshold)
-        started.append(process)
-        return process.start()
-
-    yield start
-    for process in started:
-        process.close()
 
 
 def test_a_torn_tail_is_cut_at_restart_so_the_next_writes_survive_the_restart_after(tmp_path, processes):

@@ -15,20 +15,6 @@ from tests.local.moto_process import MotoProcess
 pytestmark = pytest.mark.local_stack
 
 
-@pytest.fixture
-def processes():
-    started: list[MotoProcess] = []
-
-    def start(data_dir, compact_threshold: int | None = None) -> MotoProcess:
-        process = MotoProcess(data_dir, compact_threshold)
-        started.append(process)
-        return process.start()
-
-    yield start
-    for process in started:
-        process.close()
-
-
 def build_state(moto: MotoProcess) -> None:
     dynamodb, s3, sqs = moto.client("dynamodb"), moto.client("s3"), moto.client("sqs")
     dynamodb.create_table(

@@ -2,10 +2,8 @@
 and an unknown client id costs the same scrypt work as a wrong secret."""
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlencode
 
-import pytest
 
 from tests.support import body
 
@@ -62,19 +60,6 @@ def test_walking_through_an_ipv6_64_gives_no_fresh_windows(client, seeded):
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
     # Another /64 is another network.
     assert ask(client, *QDCCB, "2001:db8:1:3::1").status_code == 200
-
-
-@pytest.fixture
-def scrypt_calls(monkeypatch):
-    calls = []
-    original = hashlib.scrypt
-
-    def counting(password, *, salt, n, r, p, maxmem=0, dklen=64):
-        calls.append((n, r, p, dklen))
-        return original(password, salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=dklen)
-
-    monkeypatch.setattr(hashlib, "scrypt", counting)
-    return calls
 
 
 def test_an_unknown_client_costs_the_same_scrypt_work_as_a_wrong_secret(client, seeded, scrypt_calls):

@@ -1,24 +1,10 @@
 """Client secrets: one scrypt evaluation per check whatever is stored; the network failures count against."""
 from __future__ import annotations
 
-import hashlib
 
 import pytest
 
 from functions.identity.service import DUMMY_SECRET_HASH, caller_network, check_secret, hash_secret
-
-
-@pytest.fixture
-def scrypt_calls(monkeypatch):
-    calls = []
-    original = hashlib.scrypt
-
-    def counting(password, *, salt, n, r, p, maxmem=0, dklen=64):
-        calls.append((n, r, p, dklen))
-        return original(password, salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=dklen)
-
-    monkeypatch.setattr(hashlib, "scrypt", counting)
-    return calls
 
 
 def test_a_stored_hash_checks_its_secret():
