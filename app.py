@@ -1,4 +1,5 @@
-"""The Chalice app: creates it and registers the blueprints from functions/. Nothing else."""
+"""The Chalice app: creates it, configures it once (logs, middleware, the stage's clock) and registers
+the blueprints from functions/. Nothing else."""
 from chalice import Chalice
 
 from functions.appeals.jobs import bp as appeal_jobs
@@ -9,10 +10,10 @@ from functions.calendar.routes import bp as calendar_routes
 from functions.identity.routes import bp as identity_routes
 from functions.notifications.jobs import bp as notification_jobs
 from functions.platform.routes import bp as platform_routes
-from functions.shared.middleware import install_middleware
+from functions.platform.startup import configure
 
 app = Chalice(app_name="qingdao-platform")
-install_middleware(app)
+configure(app)
 app.register_blueprint(platform_routes)
 app.register_blueprint(identity_routes)
 app.register_blueprint(calendar_routes)

@@ -15,7 +15,7 @@ from functions.identity.schemas import (
     WhoAmIOut,
 )
 from functions.shared.errors import DomainError, RateLimited
-from functions.shared.routes import ApiBlueprint, Call
+from functions.api.toolkit import ApiBlueprint, Call
 
 bp = ApiBlueprint(__name__, tag="identity")
 

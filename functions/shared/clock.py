@@ -1,7 +1,9 @@
 """The one platform clock: every deadline, sweep and expiry reads `get_clock().now()`.
 
-Tests inject a `FixedClock`; stages with dev features use the movable clock of
-`functions.platform.clock` so a demo can jump forward and watch an SLA breach happen.
+The stage's clock is installed at start-up (`install_stage_clock`): real time, or on stages with dev
+features the movable clock of `functions.platform.clock`, so a demo can jump forward and watch an
+SLA breach happen. This module imports nothing above it; what sits above installs itself here.
+Tests put a `FixedClock` over the stage's clock with `set_clock`, and `set_clock(None)` removes it.
 """
 from __future__ import annotations
 
@@ -37,25 +39,22 @@ class FixedClock:
         return self._now
 
 
+_stage_clock: Clock = SystemClock()
 _clock: Clock | None = None
 
 
 def get_clock() -> Clock:
-    global _clock
-    if _clock is None:
-        from functions.settings import get_settings
+    return _clock if _clock is not None else _stage_clock
 
-        if get_settings().dev_features:
-            from functions.platform.clock import movable_clock
 
-            _clock = movable_clock()
-        else:
-            _clock = SystemClock()
-    return _clock
+def install_stage_clock(clock: Clock) -> None:
+    """The clock of this stage, for the life of the process (done once, at start-up)."""
+    global _stage_clock
+    _stage_clock = clock
 
 
 def set_clock(clock: Clock | None) -> None:
-    """Install a clock (tests), or None to go back to the stage's default."""
+    """Put a clock over the stage's (tests), or None to go back to the stage's clock."""
     global _clock
     _clock = clock
 

@@ -1,5 +1,8 @@
 """The route toolkit every platform's `routes.py` uses: `ApiBlueprint.api(...)`.
 
+It sits on `shared` and imports nothing else of the platform: the bearer-token verifier is
+installed into it at start-up (`install_bearer_verifier`), so identity builds on it, not under it.
+
 One declaration gives a route its path under /api, its schemas (which validate the request and
 generate /api/openapi.json), who may call it, and the conventions of API.md: problem+json for
 every error, 400 for malformed JSON, 415 for a non-JSON body, 413 for a large one, 422 with a
@@ -15,14 +18,13 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from datetime import datetime
+from typing import Any, Callable, Protocol
 from urllib.parse import parse_qsl
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel
 
-from functions.identity.principal import Principal
-from functions.identity.tokens import verify
 from functions.settings import get_settings
 from functions.shared import idempotency
 from functions.shared.audit import UnitOfWork
@@ -53,6 +55,25 @@ ABORT_HOOKS = "abort_hooks"
 PROBLEM_TYPE_BASE = "https://qingdao-platform.example/problems/"
 ANY_ROLE = ("*",)
 log = get_logger(__name__)
+
+
+class Principal(Protocol):
+    """Who a verified token says the caller is (functions.identity.principal.Principal is one)."""
+
+    sub: str
+    role: str
+    org_id: str
+    district: str
+
+
+# Bearer tokens are verified by the identity floor above; it installs its verifier at start-up
+# (functions/platform/startup.py), so this toolkit imports nothing above `shared`.
+_verify_bearer: Callable[[str, datetime], Principal] | None = None
+
+
+def install_bearer_verifier(verify: Callable[[str, datetime], Principal]) -> None:
+    global _verify_bearer
+    _verify_bearer = verify
 
 
 @dataclass
@@ -212,7 +233,9 @@ def _authenticate(request, roles: tuple[str, ...] | None, now) -> Principal | No
         if roles is None:
             return None
         raise Unauthenticated("Send a bearer token in the Authorization header.")
-    principal = verify(header[7:].strip(), now)
+    if _verify_bearer is None:
+        raise Unauthenticated("This process verifies no bearer tokens.")
+    principal = _verify_bearer(header[7:].strip(), now)
     if roles is not None and roles != ANY_ROLE and principal.role not in roles:
         raise Forbidden(f"This route is for the roles: {', '.join(roles)}.")
     return principal

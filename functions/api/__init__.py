@@ -1,0 +1,1 @@
+"""The HTTP route toolkit: a floor above `shared` and `identity`, because it verifies tokens."""

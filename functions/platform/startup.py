@@ -1,0 +1,21 @@
+"""What every process of the app needs before its first request or job, done once by `app.py`:
+JSON logs and the HTTP middleware, the bearer-token verifier of the route toolkit, and the stage's clock (the movable one on stages with dev features).
+
+Installed from here, above `shared`, so `shared` never imports the floors built on it.
+"""
+from __future__ import annotations
+
+from chalice import Chalice
+
+from functions.api.toolkit import install_bearer_verifier
+from functions.identity.tokens import verify
+from functions.platform.clock import movable_clock
+from functions.settings import get_settings
+from functions.shared.clock import SystemClock, install_stage_clock
+from functions.shared.middleware import install_middleware
+
+
+def configure(app: Chalice) -> None:
+    install_middleware(app)
+    install_bearer_verifier(verify)
+    install_stage_clock(movable_clock() if get_settings().dev_features else SystemClock())
