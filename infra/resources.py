@@ -608,7 +608,7 @@ def method_settings(definition: dict, stage: Throttle = STAGE_THROTTLE,
 @dataclass(frozen=True)
 class GatewayProblem:
     """How one API Gateway response type answers: as the app's own problem for `error` (a class of
-    functions/shared/errors.py), rendered by the stage worker with functions/api/toolkit.py
+    functions/shared/errors.py), rendered by the stage worker with functions/api/routes.py
     `problem_response`. `status`/`code`/`title` override the class's, as the app does for 500."""
 
     error: str
@@ -791,7 +791,7 @@ def site_resources(api_stage: str, stage: str) -> dict[str, dict]:
             "OriginSSLProtocols": ["TLSv1.2"],
         },
         # Proves a request came through this distribution: only then does the API take the client's
-        # address from the X-Forwarded-For entry CloudFront appended (functions/api/toolkit.py
+        # address from the X-Forwarded-For entry CloudFront appended (functions/api/routes.py
         # client_address); API Gateway itself sees only the edge. (CloudFront Functions, which could
         # set a header of their own, do not exist in the China regions.)
         "OriginCustomHeaders": [{"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}],

@@ -135,9 +135,9 @@ def record_functions(chalice_app) -> list[dict]:
 
 def render_gateway_problems() -> dict[str, dict]:
     """Each gateway response type's answer as the app itself would give it: the problem of
-    `resources.GATEWAY_RESPONSES` rendered by functions/api/toolkit.py `problem_response`."""
+    `resources.GATEWAY_RESPONSES` rendered by functions/api/routes.py `problem_response`."""
     from functions.shared import errors
-    from functions.api.toolkit import problem_response
+    from functions.api.routes import problem_response
 
     rendered = {}
     for response_type, problem in resources.GATEWAY_RESPONSES.items():

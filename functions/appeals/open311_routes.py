@@ -53,7 +53,7 @@ from functions.appeals.open311 import (
 from functions.calendar.models import utc_stamp
 from functions.refdata.divisions import covers
 from functions.shared.errors import DomainError, FieldError, NotFound, ValidationFailed
-from functions.api.toolkit import ApiBlueprint, Call, Reply
+from functions.api.routes import ApiBlueprint, Call, Reply
 
 
 class Open311Blueprint(ApiBlueprint):

@@ -56,7 +56,7 @@ from functions.shared.audit import AuditRecord
 from functions.shared.clock import isoformat_utc
 from functions.shared.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from functions.shared.pagination import decode_cursor, encode_cursor
-from functions.api.toolkit import ApiBlueprint, Call, Reply
+from functions.api.routes import ApiBlueprint, Call, Reply
 
 bp = ApiBlueprint(__name__, tag="appeals")
 OPTIONAL_AUTH = None  # public routes that use a token when one is sent

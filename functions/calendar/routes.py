@@ -15,7 +15,7 @@ from functions.calendar.schemas import (
 from functions.identity.principal import ADMIN
 from functions.refdata.divisions import CITY
 from functions.shared.errors import FieldError, Forbidden, ValidationFailed
-from functions.api.toolkit import ApiBlueprint, Call
+from functions.api.routes import ApiBlueprint, Call
 
 bp = ApiBlueprint(__name__, tag="calendar")
 

@@ -15,7 +15,7 @@ from functions.identity.schemas import (
     WhoAmIOut,
 )
 from functions.shared.errors import DomainError, RateLimited
-from functions.api.toolkit import ApiBlueprint, Call
+from functions.api.routes import ApiBlueprint, Call
 
 bp = ApiBlueprint(__name__, tag="identity")
 

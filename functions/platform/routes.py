@@ -26,7 +26,7 @@ from functions.shared.clock import get_clock, parse_instant, to_shanghai
 from functions.shared.pagination import decode_cursor, encode_cursor
 from functions.shared.errors import NotFound
 from functions.shared.openapi import build_document
-from functions.api.toolkit import ApiBlueprint, Call
+from functions.api.routes import ApiBlueprint, Call
 
 bp = ApiBlueprint(__name__, tag="platform")
 

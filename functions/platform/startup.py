@@ -5,9 +5,7 @@ Installed from here, above `shared`, so `shared` never imports the floors built 
 """
 from __future__ import annotations
 
-from chalice import Chalice
-
-from functions.api.toolkit import install_bearer_verifier
+from functions.api.routes import install_bearer_verifier
 from functions.identity.tokens import verify
 from functions.platform.clock import movable_clock
 from functions.settings import get_settings
@@ -15,7 +13,8 @@ from functions.shared.clock import SystemClock, install_stage_clock
 from functions.shared.middleware import install_middleware
 
 
-def configure(app: Chalice) -> None:
+def configure(app) -> None:
+    """`app` is the Chalice app of app.py (not imported here: only routes and jobs import Chalice)."""
     install_middleware(app)
     install_bearer_verifier(verify)
     install_stage_clock(movable_clock() if get_settings().dev_features else SystemClock())

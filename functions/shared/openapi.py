@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document, generated from the routes' own validating schemas.
 
-Routes register a `RouteSpec` when they are declared (see `functions.api.toolkit`); the document
+Routes register a `RouteSpec` when they are declared (see `functions.api.routes`); the document
 is built from those specs and the pydantic models' JSON Schemas, so it cannot drift.
 """
 from __future__ import annotations

@@ -207,7 +207,7 @@ def _server_class():
 def _problem(error, path: str) -> tuple[int, dict[str, str], bytes]:
     """A problem+json answer with the headers the app's middleware gives every answer."""
     from functions.shared.middleware import SECURITY_HEADERS
-    from functions.api.toolkit import problem_response
+    from functions.api.routes import problem_response
 
     response = problem_response(error, instance=path).to_dict()
     answer_headers = {**SECURITY_HEADERS, **response["headers"], "X-Request-Id": uuid.uuid4().hex}

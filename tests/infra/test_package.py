@@ -291,7 +291,7 @@ def test_api_stage_has_default_and_per_method_throttles(template):
 
 def test_gateway_responses_are_problem_json_with_security_headers(template):
     from functions.shared.middleware import SECURITY_HEADERS
-    from functions.api.toolkit import PROBLEM_TYPE_BASE
+    from functions.api.routes import PROBLEM_TYPE_BASE
 
     body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     responses = body["x-amazon-apigateway-gateway-responses"]

@@ -373,7 +373,7 @@ def test_a_throttle_rule_that_matches_no_route_stops_the_build():
 
 
 def test_gateway_responses_answer_problem_json_with_the_security_headers():
-    from functions.api.toolkit import PROBLEM_TYPE_BASE
+    from functions.api.routes import PROBLEM_TYPE_BASE
 
     out = finish()
     responses = out["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]

@@ -42,7 +42,7 @@ def test_a_request_that_ends_without_committing_runs_its_abort_hooks(aws, clock,
     """What the submit route relies on to void its number when its transaction is refused."""
     from functions.shared import openapi
     from functions.shared.errors import Conflict
-    from functions.api.toolkit import ApiBlueprint, Call
+    from functions.api.routes import ApiBlueprint, Call
 
     monkeypatch.setattr(openapi, "_ROUTES", list(openapi._ROUTES))  # keep this test's route out of the real document
 

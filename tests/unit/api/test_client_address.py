@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from functions.api.toolkit import client_address
+from functions.api.routes import client_address
 
 SECRET = "s" * 40
 EDGE = "52.82.0.1"  # a CloudFront edge, as API Gateway sees it
