@@ -94,7 +94,6 @@ from functions.identity.principal import STAFF, Principal
 from functions.refdata.divisions import covers, parse_division
 from functions.refdata.uscc import parse_uscc
 from functions.settings import get_settings
-from functions.shared.audit import UnitOfWork
 from functions.shared.clock import SHANGHAI, get_clock, isoformat_utc
 from functions.shared.errors import FieldError, ValidationFailed
 from functions.shared.models import BaseMeta, put_if_absent, table_name
@@ -549,12 +548,6 @@ def _read_form(form: RequestForm, channel: Open311Channel, now: datetime) -> _In
     link = {"service_code": code, "requested_at": utc_stamp(received_at or now), "location_note": note,
             "address_string": address, "address_id": address_id, "lat": lat, "long": long, "media_url": media_url}
     return _Intake(submission, link)
-
-
-def _act_as(uow: UnitOfWork, principal: Principal) -> None:
-    # The toolkit opens the unit of work before the view knows the caller (the key is a form field);
-    # audit records name the channel, not "system".
-    uow.actor_sub, uow.actor_role, uow.actor_org = principal.sub, principal.role, principal.org_id
 
 
 # -- presenting ------------------------------------------------------------------------------------

@@ -39,7 +39,6 @@ from functions.appeals.open311 import (
     ServiceRequestOut,
     ServiceType,
     XML_TYPE,
-    _act_as,
     _jurisdiction,
     _merged_notice,
     _parse_time,
@@ -175,7 +174,9 @@ def create_request(call: Call):
     form: RequestForm = call.body
     channel = authenticate(form.api_key)
     principal = channel.principal()
-    _act_as(call.uow, principal)
+    # The toolkit opens the unit of work before the view knows the caller (the key is a form field);
+    # audit records name the channel, not "system".
+    call.uow.act_as(principal.sub, principal.role, principal.org_id)
     intake = _read_form(form, channel, call.now)
     result = service.submit(call.uow, principal, intake.submission, tickets, call.client_address)
     appeal = result.appeal

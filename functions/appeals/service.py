@@ -96,8 +96,7 @@ def new_receipt_code() -> str:
 
 def normalise_receipt(code: str) -> str:
     """What a person may type: any case, with or without dashes and spaces, I/L for 1, O for 0."""
-    cleaned = re.sub(r"[\s-]", "", code).upper().translate(str.maketrans("ILO", "110"))
-    return cleaned
+    return re.sub(r"[\s-]", "", code).upper().translate(str.maketrans("ILO", "110"))
 
 
 def hash_receipt(code: str) -> str:
@@ -106,12 +105,8 @@ def hash_receipt(code: str) -> str:
 
 
 def reporter_pseudonym(appeal_id: str) -> str:
-    """Who a confidential appeal's records say acted for the reporter: the case, never the person."""
-    return f"reporter:{appeal_id}"
-
-
-def reporter_recipient(appeal_id: str) -> str:
-    """Where notices to a confidential reporter go: read back with the receipt code, nowhere else."""
+    """Who a confidential appeal's records say acted for the reporter, and where notices to the
+    reporter go (read back with the receipt code): the case, never the person."""
     return f"reporter:{appeal_id}"
 
 
@@ -249,7 +244,6 @@ class TicketBook:
 
     def __init__(self) -> None:
         self.ticket_no: str | None = None
-        self.used = False
 
     def claim(self, uow: UnitOfWork, appeal_id: str) -> str:
         if self.ticket_no is None:
@@ -258,7 +252,6 @@ class TicketBook:
             self.ticket_no = ticket_number(int(item.value))
         uow.put(TicketNumber(ticket_no=self.ticket_no, appeal_id=appeal_id, at=utc_stamp(uow.now)),
                 TicketNumber.ticket_no.does_not_exist(), label="ticket")
-        self.used = True
         return self.ticket_no
 
     def void_unused(self, reason: str) -> None:
@@ -399,7 +392,7 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
     if confidential:
         # From here on every record of this request names the case's pseudonym, not the caller:
         # audit rows, the channel record, the outbox. The caller's identity goes into the vault only.
-        uow.actor_sub, uow.actor_role, uow.actor_org = reporter_pseudonym(appeal_id), SEALED_ROLE, SEALED_ORG
+        uow.act_as(reporter_pseudonym(appeal_id), SEALED_ROLE, SEALED_ORG)
     submitted_by = uow.actor_sub if confidential else (caller.sub if caller else "anonymous")
     ticket_no = (tickets or TicketBook()).claim(uow, appeal_id)
     record = ChannelRecord(channel=sub.channel, appeal_id=appeal_id, ticket_no=ticket_no, submitted_at=utc_stamp(now),
@@ -444,7 +437,7 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
             uow.emit("appeal.awaiting_dispatch", {"appeal_id": appeal_id, "ticket_no": ticket_no},
                      [f"org:{u}" for u in dispatch_centre_ids()])
         if confidential:
-            receiver = [reporter_recipient(appeal_id)]
+            receiver = [reporter_pseudonym(appeal_id)]
         else:
             receiver = [f"user:{caller.sub}"] if caller else []
         uow.emit("appeal.received", {"appeal_id": appeal_id, "ticket_no": ticket_no}, receiver)
@@ -561,7 +554,7 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
     appeal = load(appeal_id) if receipt_code is None else load_by_receipt(receipt_code, client_address, uow.now)
     authorise(caller, appeal, action, receipt_holder=receipt_code is not None)
     if receipt_code is not None:
-        uow.actor_sub, uow.actor_role, uow.actor_org = reporter_pseudonym(appeal.appeal_id), SEALED_ROLE, SEALED_ORG
+        uow.act_as(reporter_pseudonym(appeal.appeal_id), SEALED_ROLE, SEALED_ORG)
     clocks = clocks_of(appeal.appeal_id)
     stats = StatsDelta()
     now = uow.now
@@ -569,7 +562,7 @@ def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, 
     lead = appeal.assignee_unit
     notify_enterprise = [f"org:{p}" for p in sorted({appeal.enterprise_uscc, appeal.submitter_org} - {None})]
     if appeal.confidential:
-        notify_enterprise = [reporter_recipient(appeal.appeal_id)]
+        notify_enterprise = [reporter_pseudonym(appeal.appeal_id)]
 
     if action == "dispatch":
         unit_id, co_ids = payload["unit_id"], list(dict.fromkeys(payload.get("co_unit_ids") or []))

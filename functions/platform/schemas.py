@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from functions.platform.clock import MAX_OFFSET_SECONDS
 from functions.shared.schemas import Instant, Schema
 
 
@@ -17,7 +18,7 @@ class ClockOut(Schema):
 
 
 class ClockAdvanceIn(Schema):
-    advance_seconds: int = Field(gt=0, le=10 * 366 * 24 * 3600,
+    advance_seconds: int = Field(gt=0, le=MAX_OFFSET_SECONDS,
                                  description="Seconds to move forward; never back; the clock stays within ten years of real time.")
 
 

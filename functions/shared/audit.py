@@ -149,6 +149,11 @@ class UnitOfWork:
             return cls(SYSTEM_ACTOR["sub"], SYSTEM_ACTOR["role"], SYSTEM_ACTOR["org_id"], request_id, now)
         return cls(actor.sub, actor.role, actor.org_id, request_id, now)
 
+    def act_as(self, sub: str, role: str, org: str) -> None:
+        """Name another actor in the records this unit writes from now on (an Open311 channel known
+        only from its key; a confidential reporter's pseudonym instead of the person)."""
+        self.actor_sub, self.actor_role, self.actor_org = sub, role, org
+
     # -- writes ---------------------------------------------------------------------------
     def put(self, item: Model, condition: Condition | None = None, label: str = "") -> None:
         self._puts.append((item, condition, label or type(item).__name__))
