@@ -8,13 +8,12 @@ about a unit is never handled by that unit. No match: the appeal waits for the d
 """
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from typing import Iterable
 
 from functions.appeals.models import RoutingRule
 from functions.appeals.similarity import tokens
+from functions.shared.cache import ProcessCache
 
 RULESET = "default"
 CACHE_SECONDS = 30.0
@@ -59,24 +58,10 @@ def to_rule(item: RoutingRule) -> Rule:
     )
 
 
-class RuleCache:
-    """The enabled rules, read with one Query and kept for a short while per process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rules: list[Rule] | None = None
-        self._at = 0.0
-
-    def get(self) -> list[Rule]:
-        with self._lock:
-            if self._rules is None or time.monotonic() - self._at > CACHE_SECONDS:
-                self._rules = [to_rule(r) for r in RoutingRule.query(RULESET) if r.enabled]
-                self._at = time.monotonic()
-            return self._rules
-
-    def forget(self) -> None:
-        with self._lock:
-            self._rules = None
+def load_rules() -> list[Rule]:
+    """The enabled rules of the ruleset: one Query."""
+    return [to_rule(r) for r in RoutingRule.query(RULESET) if r.enabled]
 
 
-rule_cache = RuleCache()
+# The enabled rules, kept for a short while per process (`.get()`, `.forget()` after a change).
+rule_cache: ProcessCache[list[Rule]] = ProcessCache("appeals.routing_rules", load_rules, ttl_seconds=CACHE_SECONDS)

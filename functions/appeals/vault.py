@@ -9,57 +9,41 @@ Encryption: Fernet (AES-128-CBC + HMAC-SHA256, from `cryptography`) with a data 
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet
-from pynamodb.exceptions import PutError
 
 from functions.appeals.models import ReporterIdentity, VaultKey
 from functions.shared.audit import UnitOfWork
 from functions.shared.clock import isoformat_utc
 from functions.shared.errors import NotFound
+from functions.shared.keyring import KeySet
+from functions.shared.models import put_if_absent
 
 KEY_SET = "reporter-identity"
-_lock = threading.Lock()
-_keys: dict[str, Fernet] = {}
 
 
-def _current_key(now: datetime) -> tuple[str, Fernet]:
-    with _lock:
-        if not _keys:
-            for item in VaultKey.query(KEY_SET, consistent_read=True):
-                _keys[item.key_id] = Fernet(item.secret.encode())
-            if not _keys:
-                key_id = isoformat_utc(now)
-                try:
-                    VaultKey(key_set=KEY_SET, key_id=key_id, secret=Fernet.generate_key().decode(), created_at=key_id).save(
-                        VaultKey.key_id.does_not_exist()
-                    )
-                except PutError:
-                    pass
-                for item in VaultKey.query(KEY_SET, consistent_read=True):
-                    _keys[item.key_id] = Fernet(item.secret.encode())
-        key_id = min(_keys)
-        return key_id, _keys[key_id]
+def _create_key(now: datetime) -> None:
+    # Processes starting in the same second race for the same id: one put wins, the others read it.
+    key_id = isoformat_utc(now)
+    secret = Fernet.generate_key().decode()
+    put_if_absent(VaultKey(key_set=KEY_SET, key_id=key_id, secret=secret, created_at=key_id), VaultKey.key_id)
 
 
-def _key(key_id: str) -> Fernet:
-    with _lock:
-        if key_id not in _keys:
-            item = VaultKey.get(KEY_SET, key_id, consistent_read=True)
-            _keys[key_id] = Fernet(item.secret.encode())
-        return _keys[key_id]
-
-
-def forget_keys() -> None:
-    with _lock:
-        _keys.clear()
+# Kept for the life of the process: a data key never changes; an id sealed by a key created
+# elsewhere since (a rotation, a concurrent first start) reloads the set once.
+vault_keys: KeySet[Fernet] = KeySet(
+    "appeals.vault_keys",
+    list_items=lambda: VaultKey.query(KEY_SET, consistent_read=True),
+    create_item=_create_key,
+    key_id_of=lambda item: item.key_id,
+    parse=lambda item: Fernet(item.secret.encode()),
+)
 
 
 def seal(uow: UnitOfWork, appeal_id: str, identity: dict[str, Any]) -> None:
-    key_id, fernet = _current_key(uow.now)
+    key_id, fernet = vault_keys.current(uow.now)
     token = fernet.encrypt(json.dumps(identity, ensure_ascii=False).encode()).decode()
     uow.put(
         ReporterIdentity(appeal_id=appeal_id, key_id=key_id, ciphertext=token, created_at=isoformat_utc(uow.now)),
@@ -73,4 +57,4 @@ def reveal(appeal_id: str) -> dict[str, Any]:
         item = ReporterIdentity.get(appeal_id, consistent_read=True)
     except ReporterIdentity.DoesNotExist:
         raise NotFound("This appeal has no sealed identity.") from None
-    return json.loads(_key(item.key_id).decrypt(item.ciphertext.encode()))
+    return json.loads(vault_keys.by_id(item.key_id).decrypt(item.ciphertext.encode()))

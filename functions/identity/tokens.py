@@ -7,9 +7,11 @@ Trusted issuers per stage:
 Every token, whoever issued it, goes through `verify`: signature against the issuer's JWKS,
 issuer, audience, and the time claims against the platform clock.
 
-The trusted issuers are built once per process (per settings). A Cognito pool's key set is fetched
-once and kept: a token whose `kid` is already known is verified without any network call; an
-unknown `kid` makes one refresh, and refreshes (failed ones included) happen at most once per
+The trusted issuers are built once per process (per settings), and the platform issuer's key set is
+loaded once per `KEY_CACHE_SECONDS`; both are process caches of `functions.shared.cache`, so one
+`clear_all()` resets them. A Cognito pool's key set (held by its issuer) is fetched once and kept:
+a token whose `kid` is already known is verified without any network call; an unknown `kid` makes
+one refresh, and refreshes (failed ones included) happen at most once per
 `JWKS_REFRESH_MIN_SECONDS`, so tokens with made-up kids cannot make the function hammer Cognito.
 """
 from __future__ import annotations
@@ -20,9 +22,8 @@ import threading
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any, Callable
 
 import jwt
@@ -31,8 +32,10 @@ from jwt import PyJWK
 from functions.identity.models import SigningKey
 from functions.identity.principal import BANK, ROLES, Principal
 from functions.settings import Settings, get_settings
+from functions.shared.cache import KeyedCache
 from functions.shared.clock import isoformat_utc
 from functions.shared.errors import DomainError, Unauthenticated
+from functions.shared.keyring import KeySet
 from functions.shared.logs import get_logger
 
 ALGORITHM = "RS256"
@@ -41,6 +44,8 @@ PEOPLE_TOKEN_TTL = timedelta(hours=8)
 BANK_TOKEN_TTL = timedelta(hours=1)
 CLOCK_LEEWAY = timedelta(seconds=60)
 KEY_CACHE_SECONDS = 300
+# A kid this process does not know reloads the platform key set, at most this often.
+KEY_RELOAD_MIN_SECONDS = 5.0
 # A Cognito JWKS fetch: how long it may take, how often it may happen (per issuer, per process,
 # failed attempts included), and how large an answer is read.
 JWKS_FETCH_TIMEOUT_SECONDS = 3.0
@@ -72,77 +77,77 @@ class _KeyPair:
     kid: str
     private_pem: str
     public_jwk: dict[str, Any]
+    # The verification key, parsed once per load; None when the stored JWK does not parse.
+    public: PyJWK | None = field(default=None, compare=False, repr=False)
+
+
+def _key_pair(item: SigningKey) -> _KeyPair:
+    jwk = json.loads(item.public_jwk)
+    try:
+        public: PyJWK | None = PyJWK(jwk, ALGORITHM)
+    except jwt.PyJWTError:
+        public = None
+    return _KeyPair(item.kid, item.private_pem, jwk, public)
+
+
+def _create_signing_key(now: datetime) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    kid = f"{isoformat_utc(now)}-{uuid.uuid4().hex[:8]}"
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+    jwk.update({"kid": kid, "use": "sig", "alg": ALGORITHM})
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    SigningKey(
+        key_set=PLATFORM_KEY_SET, kid=kid, private_pem=pem, public_jwk=json.dumps(jwk), created_at=isoformat_utc(now)
+    ).save(SigningKey.kid.does_not_exist())
 
 
 class PlatformKeys:
-    """Loads (or creates, once) the platform issuer's key; cached per process."""
+    """The platform issuer's key set (created once per stage), cached per process for `KEY_CACHE_SECONDS`.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._keys: list[_KeyPair] = []
-        self._parsed: dict[str, PyJWK] = {}
-        self._loaded_at = 0.0
+    Concurrent first starts may each create a key; everyone signs with the oldest, and every key
+    stays in the JWKS, so tokens from either verify. A kid not in this process's copy reloads the
+    set, at most once per `KEY_RELOAD_MIN_SECONDS`.
+    """
 
-    def _load(self) -> list[_KeyPair]:
-        return [
-            _KeyPair(k.kid, k.private_pem, json.loads(k.public_jwk))
-            for k in SigningKey.query(PLATFORM_KEY_SET, consistent_read=True)
-        ]
-
-    def _create(self, now: datetime) -> None:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        kid = f"{isoformat_utc(now)}-{uuid.uuid4().hex[:8]}"
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
-        jwk.update({"kid": kid, "use": "sig", "alg": ALGORITHM})
-        pem = private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ).decode()
-        SigningKey(
-            key_set=PLATFORM_KEY_SET, kid=kid, private_pem=pem, public_jwk=json.dumps(jwk), created_at=isoformat_utc(now)
-        ).save(SigningKey.kid.does_not_exist())
+    def __init__(self, key_set: KeySet[_KeyPair]) -> None:
+        self._set = key_set
 
     def keys(self, now: datetime) -> list[_KeyPair]:
-        with self._lock:
-            if self._keys and time.monotonic() - self._loaded_at < KEY_CACHE_SECONDS:
-                return self._keys
-            keys = self._load()
-            if not keys:
-                self._create(now)
-                keys = self._load()
-            self._keys, self._parsed, self._loaded_at = keys, {}, time.monotonic()
-            return keys
+        return [pair for _, pair in self._set.all(now)]
 
     def signing_key(self, now: datetime) -> _KeyPair:
-        # Concurrent first starts may each create a key; everyone signs with the oldest, and
-        # every key stays in the JWKS, so tokens from either verify.
-        return min(self.keys(now), key=lambda k: k.kid)
+        return self._set.current(now)[1]
 
     def jwks(self, now: datetime) -> dict[str, Any]:
         return {"keys": [k.public_jwk for k in self.keys(now)]}
 
     def public_key(self, kid: str, now: datetime) -> PyJWK:
-        """The verification key `kid` (parsed once per load), or Unauthenticated."""
-        pair = next((k for k in self.keys(now) if k.kid == kid), None)
-        if pair is None:
+        """The verification key `kid`, or Unauthenticated."""
+        try:
+            pair = self._set.by_id(kid)
+        except KeyError:
+            raise Unauthenticated(UNKNOWN_KEY) from None
+        if pair.public is None:
             raise Unauthenticated(UNKNOWN_KEY)
-        parsed = self._parsed.get(kid)
-        if parsed is None:
-            try:
-                parsed = PyJWK(pair.public_jwk, ALGORITHM)
-            except jwt.PyJWTError:
-                raise Unauthenticated(UNKNOWN_KEY) from None
-            self._parsed[kid] = parsed
-        return parsed
-
-    def forget(self) -> None:
-        with self._lock:
-            self._keys, self._parsed, self._loaded_at = [], {}, 0.0
+        return pair.public
 
 
-platform_keys = PlatformKeys()
+platform_keys = PlatformKeys(
+    KeySet(
+        "identity.platform_keys",
+        list_items=lambda: SigningKey.query(PLATFORM_KEY_SET, consistent_read=True),
+        create_item=_create_signing_key,
+        key_id_of=lambda item: item.kid,
+        parse=_key_pair,
+        ttl_seconds=KEY_CACHE_SECONDS,
+        unknown_reload_seconds=KEY_RELOAD_MIN_SECONDS,
+    )
+)
 
 
 def issue(principal: Principal, now: datetime, ttl: timedelta, settings: Settings | None = None) -> tuple[str, int]:
@@ -330,19 +335,20 @@ def trusted_issuers(
     return issuers
 
 
-@lru_cache(maxsize=4)
-def _issuers_for(settings: Settings) -> dict[str, TrustedIssuer]:
-    return trusted_issuers(settings)
+# The issuers hold their key caches (a Cognito pool's JWKS), so forgetting them drops those too.
+_issuers: KeyedCache[Settings, dict[str, TrustedIssuer]] = KeyedCache(
+    "identity.trusted_issuers", lambda settings: trusted_issuers(settings), max_entries=4
+)
 
 
 def issuers_for(settings: Settings | None = None) -> dict[str, TrustedIssuer]:
     """The trusted issuers of these settings (the stage's by default), built once per process."""
-    return _issuers_for(settings or get_settings())
+    return _issuers.get(settings or get_settings())
 
 
 def forget_issuers() -> None:
-    """Drop the per-process issuers and their cached key sets (tests)."""
-    _issuers_for.cache_clear()
+    """Drop the per-process issuers and their cached key sets."""
+    _issuers.forget()
 
 
 def verify(token: str, now: datetime, issuers: dict[str, TrustedIssuer] | None = None) -> Principal:

@@ -5,12 +5,11 @@ deadline pass. Every process reads the same offset; it is cached for a moment to
 """
 from __future__ import annotations
 
-import threading
-import time
 from datetime import datetime, timedelta, timezone
 
 from functions.platform.models import PlatformSetting
 from functions.shared.audit import UnitOfWork
+from functions.shared.cache import ProcessCache
 from functions.shared.clock import isoformat_utc
 from functions.shared.errors import FieldError, ValidationFailed
 
@@ -21,21 +20,20 @@ CACHE_SECONDS = 2.0
 MAX_OFFSET_SECONDS = 10 * 366 * 24 * 3600
 
 
-class MovableClock:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._offset = 0
-        self._read_at = -CACHE_SECONDS
+def _read_offset() -> int:
+    try:
+        return int(PlatformSetting.get(CLOCK_SETTING).offset_seconds)
+    except PlatformSetting.DoesNotExist:
+        return 0
 
+
+# One reading per process, shared by every MovableClock (they all read the same item).
+_offset: ProcessCache[int] = ProcessCache("platform.clock_offset", _read_offset, ttl_seconds=CACHE_SECONDS)
+
+
+class MovableClock:
     def offset_seconds(self) -> int:
-        with self._lock:
-            if time.monotonic() - self._read_at >= CACHE_SECONDS:
-                try:
-                    self._offset = int(PlatformSetting.get(CLOCK_SETTING).offset_seconds)
-                except PlatformSetting.DoesNotExist:
-                    self._offset = 0
-                self._read_at = time.monotonic()
-            return self._offset
+        return _offset.get()
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc) + timedelta(seconds=self.offset_seconds())
@@ -69,8 +67,7 @@ class MovableClock:
         return after
 
     def forget(self) -> None:
-        with self._lock:
-            self._read_at = -CACHE_SECONDS
+        _offset.forget()
 
     @staticmethod
     def at_offset(offset_seconds: int) -> datetime:

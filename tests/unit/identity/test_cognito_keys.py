@@ -13,7 +13,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from functions.identity import tokens
 from functions.identity.tokens import JWKS_REFRESH_MIN_SECONDS, KeysUnavailable, trusted_issuers, verify
 from functions.settings import get_settings
 from functions.shared.errors import Unauthenticated
@@ -186,11 +185,8 @@ def production_env(monkeypatch):
     monkeypatch.setenv("IDENTITY_MODE", "cognito")
     monkeypatch.setenv("COGNITO_USER_POOL_ID", POOL)
     monkeypatch.setenv("COGNITO_APP_CLIENT_IDS", "web-client")
-    get_settings.cache_clear()
-    forget = getattr(tokens, "forget_issuers", lambda: None)
-    forget()
+    get_settings.cache_clear()  # the issuers cache is emptied by tests/conftest.py `fresh_process_caches`
     yield
-    forget()
     get_settings.cache_clear()
 
 
