@@ -3,7 +3,8 @@
 Source of the runtime dependencies: `[project.dependencies]` in pyproject.toml when that exists,
 otherwise `layers/requirements.in`. `python -m infra.build lock` compiles them with pip-compile
 into `layers/requirements.txt` (exact pins plus sha256 hashes). The build installs that lock for
-Lambda (manylinux2014 x86_64, CPython 3.11) into `python/` and zips it deterministically. The
+Lambda (manylinux2014 x86_64, CPython 3.11) into `python/` and zips it deterministically, with
+every module's Python 3.11 bytecode (hash-based .pyc, see infra/ziputil.py). The
 zip is cached under `build/layer/<key>/` where the key hashes the lock, the pinned build backend
 (layers/build-constraints.txt) and the install options,
 so a run builds the layer at most once and later runs reuse it.
@@ -49,7 +50,8 @@ RUNTIME_PROVIDED = (
 # the two pure-Python sdist-only packages (jieba, lunar-python publish no wheels) next to the
 # platform-restricted wheels; pip still prefers a wheel whenever the pinned version has one, and
 # `verify_wheel_tags` rejects anything that is neither pure Python nor manylinux2014 cp311.
-# --no-compile: .pyc files embed timestamps; the layer stays reproducible.
+# --no-compile: pip's .pyc files embed timestamps; the layer's bytecode is compiled afterwards
+# with hash-based invalidation instead (infra/ziputil.py), so the layer stays reproducible.
 PIP_INSTALL_OPTIONS = (
     "--platform", LAMBDA_PLATFORM,
     "--implementation", "cp",
@@ -63,7 +65,7 @@ PIP_INSTALL_OPTIONS = (
     "--no-warn-script-location",
 )
 # Bump to invalidate every cached layer when the build recipe itself changes.
-LAYER_RECIPE_VERSION = "2"
+LAYER_RECIPE_VERSION = "3"  # 3: ships Python 3.11 bytecode
 LOCK_COMMAND = "python -m infra.build lock"
 
 
@@ -288,15 +290,19 @@ def build_layer(cache_root: Path, force: bool = False, log=print, pip_cache: Pat
     with tempfile.TemporaryDirectory(prefix="layer-", dir=cache) as tmp:
         log("layer: installing layers/requirements.txt for Lambda (manylinux2014_x86_64, cp311)")
         site_dir = install_layer_tree(Path(tmp), pip_cache or pip_cache_dir(cache_root))
-        zip_directory(site_dir, zip_path, prefix="python/")
+        # With each module's Python 3.11 bytecode: /opt is read-only in Lambda, so without it every
+        # cold start compiles every third-party module it imports (infra/ziputil.py).
+        not_compiled = zip_directory(site_dir, zip_path, prefix="python/", bytecode=True, strict=False)
     manifest = {
         "key": key,
         "lock_sha256": hashlib.sha256(LOCK.read_bytes()).hexdigest(),
         "zip_sha256": sha256(zip_path),
         "pins": locked_pins(),
+        "not_compiled": not_compiled,
     }
     (cache / "layer.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    log(f"layer: built {zip_path} sha256={manifest['zip_sha256'][:16]}")
+    log(f"layer: built {zip_path} sha256={manifest['zip_sha256'][:16]}"
+        + (f" ({len(not_compiled)} source(s) without bytecode: do not compile for 3.11)" if not_compiled else ""))
     current_pip_cache = pip_cache_dir(cache_root).name
     for stale in cache_root.iterdir():  # layers of older locks, pip caches of older backends
         if not stale.is_dir() or stale.name in (key, current_pip_cache):

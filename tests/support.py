@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -41,3 +44,25 @@ def assert_problem(response, status: int, field: str | None = None) -> dict[str,
         fields = [error["field"] for error in problem.get("errors", [])]
         assert field in fields, fields
     return problem
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A non-person caller for tests of authenticators (what an API key or a channel names)."""
+
+    sub: str
+    role: str
+    org_id: str
+    district: str = "370200"
+
+
+def unpack_function(packaged: Path, task: Path) -> None:
+    """Lay a packaged stage's deployment.zip and layer.zip out as Lambda does: the function's code
+    at the root, the layer's `python/` beside it."""
+    with zipfile.ZipFile(packaged / "deployment.zip") as zf:
+        zf.extractall(task)
+    with zipfile.ZipFile(packaged / "layer.zip") as zf:
+        for member in zf.namelist():
+            target = task / member[len("python/"):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(member))

@@ -158,41 +158,99 @@ def create_resources(app: Any) -> dict[str, int]:
 
 
 class JobDriver(threading.Thread):
-    """Runs the app's scheduled jobs on their rate and polls its queues, until stopped."""
+    """Fires the app's schedules when EventBridge would, on the platform clock, and polls its queues.
 
-    def __init__(self, app: Any, poll_seconds: float = 1.0):
+    Each schedule keeps its last fire time on the platform clock (`functions.shared.clock.get_clock()`,
+    which an admin can move forward on dev stages, functions/platform/clock.py). At every tick a
+    schedule whose next occurrence after that time has come (`jobs_runtime.catch_up`: EventBridge's
+    cron() and rate() rules) runs once, however many occurrences the clock passed over: moving the
+    clock over a month end runs a monthly job once. A schedule starts counting at the first tick
+    that sees it. `clock` replaces the platform clock (tests); `step()` is one tick.
+    """
+
+    def __init__(self, app: Any, poll_seconds: float = 1.0, clock: Any = None):
+        from datetime import datetime, timezone
+
+        from functions.platform.jobs_runtime import list_jobs, next_fire
+
         super().__init__(name="jobs", daemon=True)
         self.app = app
         self.poll_seconds = poll_seconds
+        self.clock = clock
         self.stopped = threading.Event()
+        self.jobs = list_jobs(app)
+        self.last_fired: dict[str, Any] = {}  # job name -> its last fire time on the platform clock
+        self._queues: dict[str, tuple[str, str]] = {}
+        self._sqs = None
+        for job in self.jobs:  # an expression EventBridge would refuse stops the start, as a deployment would
+            if job.kind == "schedule":
+                try:
+                    next_fire(job.schedule, datetime.now(timezone.utc))
+                except ValueError as exc:
+                    raise ValueError(f"job {job.name}: {exc}") from exc
 
-    def run(self) -> None:
-        import boto3
-
-        from functions.platform.jobs_runtime import interval, list_jobs, run_queue_batch, run_scheduled
+    def now(self):
+        if self.clock is not None:
+            return self.clock.now()
         from functions.shared.clock import get_clock
 
-        jobs = list_jobs(self.app)
-        due = {job.name: time.monotonic() + interval(job.schedule).total_seconds() for job in jobs if job.kind == "schedule"}
-        sqs = boto3.client("sqs", region_name=REGION)
-        queues = {}
-        for job in jobs:
-            if job.kind == "queue":
-                url = sqs.get_queue_url(QueueName=job.queue)["QueueUrl"]
-                arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-                queues[job.name] = (url, arn)
+        return get_clock().now()
+
+    def run_schedules(self, now=None) -> dict[str, Any]:
+        """Run every schedule that is due at `now` (default: the platform clock's time) once;
+        returns {job name: what its handler returned} for those that ran."""
+        from functions.platform.jobs_runtime import catch_up, run_scheduled
+
+        now = self.now() if now is None else now
+        ran: dict[str, Any] = {}
+        for job in self.jobs:
+            if job.kind != "schedule":
+                continue
+            last = self.last_fired.setdefault(job.name, now)
+            try:
+                fired = catch_up(job.schedule, last, now)
+                if fired is None:
+                    continue
+                self.last_fired[job.name] = fired  # also when the handler fails: EventBridge does not re-fire either
+                ran[job.name] = run_scheduled(self.app, job, now, REGION)
+                log.info("job %s (%s) at %s: %s", job.name, job.schedule, now.isoformat(), ran[job.name])
+            except Exception:  # noqa: BLE001 - a failing job must not stop the others
+                log.exception("job %s failed", job.name)
+        return ran
+
+    def poll_queues(self) -> dict[str, dict[str, int]]:
+        """Receive one batch from each queue, run its handler, delete what it did not report failed."""
+        from functions.platform.jobs_runtime import run_queue_batch
+
+        polled: dict[str, dict[str, int]] = {}
+        for job in self.jobs:
+            if job.kind != "queue":
+                continue
+            try:
+                if self._sqs is None:
+                    import boto3
+
+                    self._sqs = boto3.client("sqs", region_name=REGION)
+                if job.name not in self._queues:
+                    url = self._sqs.get_queue_url(QueueName=job.queue)["QueueUrl"]
+                    attributes = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+                    self._queues[job.name] = (url, attributes["Attributes"]["QueueArn"])
+                url, arn = self._queues[job.name]
+                polled[job.name] = run_queue_batch(self.app, job, self._sqs, url, arn)
+            except Exception:  # noqa: BLE001 - a failing job must not stop the others
+                log.exception("job %s failed", job.name)
+        return polled
+
+    def step(self) -> None:
+        self.run_schedules()
+        self.poll_queues()
+
+    def run(self) -> None:
         while not self.stopped.wait(self.poll_seconds):
-            for job in jobs:
-                try:
-                    if job.kind == "schedule" and time.monotonic() >= due[job.name]:
-                        due[job.name] = time.monotonic() + interval(job.schedule).total_seconds()
-                        result = run_scheduled(self.app, job, get_clock().now(), REGION)
-                        log.info("job %s: %s", job.name, result)
-                    elif job.kind == "queue":
-                        url, arn = queues[job.name]
-                        run_queue_batch(self.app, job, sqs, url, arn)
-                except Exception:  # noqa: BLE001 - a failing job must not stop the others
-                    log.exception("job %s failed", job.name)
+            try:
+                self.step()
+            except Exception:  # noqa: BLE001 - e.g. the platform clock could not be read: try again next tick
+                log.exception("job tick failed")
 
 
 def _server_class():

@@ -9,7 +9,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -28,23 +27,17 @@ def median_of(fn, repeat: int) -> float:
     return statistics.median(samples)
 
 
-def import_time(statement: str, repeat: int = 5) -> float:
-    env = {**os.environ, "STAGE": "bench", "AWS_DEFAULT_REGION": "us-east-1"}
-    code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
-            for _ in range(repeat)]
-    return statistics.median(runs)
-
-
 def main() -> int:
     os.environ.update({"STAGE": "bench", "TABLE_PREFIX": "qd-bench", "AWS_DEFAULT_REGION": "us-east-1",
                        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"})
     os.environ.pop("AWS_ENDPOINT_URL", None)
     rows: list[tuple[str, str, float, float]] = []
 
-    # Cold start: importing the app, against importing Chalice alone.
-    base = import_time("import chalice")
-    rows.append(("import app (cold-start proxy)", "import chalice", import_time("import app"), base))
+    # Cold start: whole fresh processes importing the app, against its bare dependencies
+    # (first, before this process loads anything; see tests/bench/cold_import.py).
+    from tests.bench import cold_import
+
+    cold_lines = cold_import.markdown(cold_import.measure(), cold_import.import_costs())
 
     from moto import mock_aws
 
@@ -126,6 +119,8 @@ def main() -> int:
         lines.append(f"| {name} | {base_name} | {value * 1000:.3f} ms | {base_value * 1000:.3f} ms | {value / base_value:.1f}× |")
     lines += ["", "DynamoDB call counts per route are deterministic and enforced in tests "
               "(`tests/api/shared/test_conventions.py::TestDynamoCallBudgets`), not here.", ""]
+
+    lines += cold_lines
 
     # Real HTTP on the local stack: concurrent intake, and restarting after a long journal.
     from tests.bench import concurrent_intake, journal_restart

@@ -16,7 +16,7 @@ import pytest
 
 from infra import build
 from infra.stages import load_stages
-from infra.ziputil import sha256
+from infra.ziputil import pyc_name, sha256
 
 pytestmark = pytest.mark.slow
 
@@ -378,8 +378,9 @@ def test_function_zip_has_no_third_party_packages(packaged):
     with zipfile.ZipFile(packaged / "deployment.zip") as zf:
         names = zf.namelist()
     tops = {name.split("/", 1)[0] for name in names}
-    assert tops == {"app.py", "chalice", "functions"}, tops
-    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert tops == {"app.py", "__pycache__", "chalice", "functions"}, tops  # __pycache__: app.py's bytecode
+    # The only bytecode is each module's own Python 3.11 one (tests/infra/test_bytecode.py).
+    assert {n for n in names if n.endswith(".pyc")} == {pyc_name(n) for n in names if n.endswith(".py")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,7 +413,10 @@ def test_layer_built_twice_is_identical(tmp_path):
     with zipfile.ZipFile(first) as zf:
         names = zf.namelist()
     assert names == sorted(names) and all(n.startswith("python/") for n in names)
-    assert not any(n.startswith("python/bin/") or "__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert not any(n.startswith("python/bin/") for n in names)
+    # Bytecode: each module's Python 3.11 one, nothing pip or another interpreter left.
+    assert {n for n in names if n.endswith(".pyc")} == {pyc_name(n) for n in names if n.endswith(".py")}
+    assert all(n.endswith(".pyc") for n in names if "__pycache__" in n)
     for absent in ("boto3/", "botocore/", "s3transfer/", "urllib3/", "dateutil/", "jmespath/"):
         assert not any(n.startswith("python/" + absent) for n in names), absent
 
