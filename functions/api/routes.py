@@ -3,6 +3,11 @@
 It sits on `shared` and imports nothing else of the platform: the bearer-token verifier is
 installed into it at start-up (`install_bearer_verifier`), so identity builds on it, not under it.
 
+Who the caller is, is an `Authenticator`'s answer, chosen per route (`authenticator=`, default
+`BEARER`): it reads the request (`AuthRequest`: headers, path parameters, query, form or body) and
+returns the caller's `Principal`, None for an anonymous caller, or refuses. The toolkit asks it
+before it opens the unit of work, so every record of the request names that principal from the start.
+
 One declaration gives a route its path under /api, its schemas (which validate the request and
 generate /api/openapi.json), who may call it, and the conventions of API.md: problem+json for
 every error, 400 for malformed JSON, 415 for a non-JSON body, 413 for a large one, 422 with a
@@ -42,7 +47,13 @@ from functions.shared.errors import (
     ValidationFailed,
 )
 from functions.shared.logs import get_logger, request_id_var
-from functions.shared.openapi import RouteSpec, register
+from functions.shared.openapi import (
+    BEARER_SCHEME,
+    BEARER_SECURITY_SCHEME,
+    RouteSpec,
+    register,
+    register_security_scheme,
+)
 from functions.shared.schemas import dump, parse
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -58,7 +69,7 @@ log = get_logger(__name__)
 
 
 class Principal(Protocol):
-    """Who a verified token says the caller is (functions.identity.principal.Principal is one)."""
+    """Who an authenticator says the caller is (functions.identity.principal.Principal is one)."""
 
     sub: str
     role: str
@@ -74,6 +85,107 @@ _verify_bearer: Callable[[str, datetime], Principal] | None = None
 def install_bearer_verifier(verify: Callable[[str, datetime], Principal]) -> None:
     global _verify_bearer
     _verify_bearer = verify
+
+
+class Refusal(Exception):
+    """An authenticator's refusal in its protocol's own error format (Open311's error list, say),
+    answered as it is instead of problem+json. Raise a DomainError (Unauthenticated, Forbidden)
+    for a problem+json refusal."""
+
+    def __init__(self, response: Response):
+        super().__init__(f"refused with {response.status_code}")
+        self.response = response
+
+
+class AuthRequest:
+    """What an authenticator may read of a request: headers (lower-case names), path parameters,
+    the query, and the form or body, each parsed as the route declares it.
+
+    The query and body are parsed when first read, with the route's own refusals (415, 400, 413,
+    422), and the view gets the same objects: an authenticator that reads a form field is answered
+    415 for a JSON body before it looks for its key, and one that reads only headers (the bearer
+    one) refuses a bad token before anything of the body is looked at.
+    """
+
+    def __init__(self, request, method: str, path: str, params: dict[str, str], headers: dict[str, str], now: datetime,
+                 required: bool, query_model: type[BaseModel] | None = None, body_model: type[BaseModel] | None = None,
+                 form_model: type[BaseModel] | None = None):
+        self.method = method
+        self.path = path  # the route's path, e.g. /api/open311/v2/{document}
+        self.params = params
+        self.headers = headers
+        self.now = now
+        # Whether the route refuses anonymous callers (roles is not None): an authenticator says
+        # what is missing in its own words; the toolkit refuses a None principal with 401 anyway.
+        self.required = required
+        self._request = request
+        self._models = (query_model, body_model, form_model)
+        self._parsed: dict[str, Any] = {}
+
+    @property
+    def query_params(self) -> dict[str, str]:
+        """The query string's parameters as sent (the last value of a repeated one)."""
+        return dict(self._request.query_params or {})
+
+    @property
+    def query(self) -> Any:
+        """The route's query model (None if it declares none)."""
+        if "query" not in self._parsed:
+            self._parsed["query"] = _read_query(self._request, self._models[0])
+        return self._parsed["query"]
+
+    @property
+    def body(self) -> Any:
+        """The route's body or form model (None if it declares neither)."""
+        if "body" not in self._parsed:
+            _, body_model, form_model = self._models
+            if form_model is not None:
+                self._parsed["body"] = parse(form_model, self.form)
+            elif body_model is not None:
+                self._parsed["body"] = _read_body(self._request, body_model, None)
+            else:
+                self._parsed["body"] = None
+        return self._parsed["body"]
+
+    @property
+    def form(self) -> dict[str, str] | None:
+        """The form's fields as sent (None if the route takes no form); 415 if the body is not a form."""
+        if "form" not in self._parsed:
+            self._parsed["form"] = _read_form_fields(self._request) if self._models[2] is not None else None
+        return self._parsed["form"]
+
+
+class Authenticator(Protocol):
+    """Says who the caller of a route is: `authenticate` returns the caller's principal, None for an
+    anonymous caller (the toolkit answers 401 if the route has roles), or refuses (a DomainError,
+    or a `Refusal` in the authenticator's own protocol). `name` and `scheme` are its OpenAPI
+    security scheme (components.securitySchemes[name] = scheme)."""
+
+    name: str
+    scheme: dict[str, Any]
+
+    def authenticate(self, request: AuthRequest) -> Principal | None: ...
+
+
+class BearerAuthenticator:
+    """`Authorization: Bearer <token>`, verified by the verifier installed at start-up. Without a
+    bearer token the caller is anonymous, unless the route has roles (401)."""
+
+    name = BEARER_SCHEME
+    scheme = BEARER_SECURITY_SCHEME
+
+    def authenticate(self, request: AuthRequest) -> Principal | None:
+        header = request.headers.get("authorization", "")
+        if not header.lower().startswith("bearer "):
+            if not request.required:
+                return None
+            raise Unauthenticated("Send a bearer token in the Authorization header.")
+        if _verify_bearer is None:
+            raise Unauthenticated("This process verifies no bearer tokens.")
+        return _verify_bearer(header[7:].strip(), request.now)
+
+
+BEARER = BearerAuthenticator()
 
 
 @dataclass
@@ -150,19 +262,28 @@ def _media_type(headers: dict[str, str]) -> str:
     return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _read_body(request, json_model, form_model) -> Any:
+def _raw_body(request) -> bytes:
     raw: bytes = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}.")
-    media = _media_type(request.headers)
+    return raw
+
+
+def _read_form_fields(request) -> dict[str, str]:
+    raw = _raw_body(request)
+    if _media_type(request.headers) != "application/x-www-form-urlencoded":
+        raise UnsupportedMediaType("Send the form as application/x-www-form-urlencoded.")
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw)))
+    except (UnicodeDecodeError, ValueError):
+        raise MalformedRequest("The form body is not valid URL-encoded UTF-8.") from None
+
+
+def _read_body(request, json_model, form_model) -> Any:
     if form_model is not None:
-        if media != "application/x-www-form-urlencoded":
-            raise UnsupportedMediaType("Send the form as application/x-www-form-urlencoded.")
-        try:
-            fields = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw)))
-        except (UnicodeDecodeError, ValueError):
-            raise MalformedRequest("The form body is not valid URL-encoded UTF-8.") from None
-        return parse(form_model, fields)
+        return parse(form_model, _read_form_fields(request))
+    raw = _raw_body(request)
+    media = _media_type(request.headers)
     if media != "application/json":
         raise UnsupportedMediaType("Send the body as application/json.")
     try:
@@ -225,18 +346,14 @@ def client_address(request, origin_secret: str | None = None) -> str:
     return forwarded[-1][:64] if forwarded else source
 
 
-def _authenticate(request, roles: tuple[str, ...] | None, now) -> Principal | None:
-    header = request.headers.get("authorization", "")
-    if roles is None and not header:
-        return None
-    if not header.lower().startswith("bearer "):
-        if roles is None:
-            return None
-        raise Unauthenticated("Send a bearer token in the Authorization header.")
-    if _verify_bearer is None:
-        raise Unauthenticated("This process verifies no bearer tokens.")
-    principal = _verify_bearer(header[7:].strip(), now)
-    if roles is not None and roles != ANY_ROLE and principal.role not in roles:
+def _admit(principal: Principal | None, roles: tuple[str, ...] | None) -> Principal | None:
+    """The route's own rule on the authenticator's answer: roles=None admits anyone (anonymous
+    included), ANY_ROLE any authenticated caller, a tuple of roles those roles."""
+    if roles is None:
+        return principal
+    if principal is None:
+        raise Unauthenticated()
+    if roles != ANY_ROLE and principal.role not in roles:
         raise Forbidden(f"This route is for the roles: {', '.join(roles)}.")
     return principal
 
@@ -252,6 +369,7 @@ class ApiBlueprint(Blueprint):
         method: str = "GET",
         *,
         summary: str,
+        description: str = "",
         body: type[BaseModel] | None = None,
         form: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
@@ -264,9 +382,13 @@ class ApiBlueprint(Blueprint):
         raw: bool = False,
         replay: bool = True,
         headers: tuple[tuple[str, str, bool], ...] = (),
+        authenticator: Authenticator = BEARER,
     ) -> Callable:
-        """Declare a route. `roles=None` makes it public; `dev_only` routes answer 404 on production stages;
-        `replay=False` keeps a route's answer out of the idempotency store (a replay runs it again)."""
+        """Declare a route. `authenticator` says who the caller is (default: a bearer token); `roles`
+        whom the route admits: a tuple of roles, ANY_ROLE (the default: any authenticated caller), or
+        None (public: an anonymous caller too, and `call.principal` is whoever the authenticator names,
+        if anyone). `dev_only` routes answer 404 on production stages; `replay=False` keeps a route's
+        answer out of the idempotency store (a replay runs it again)."""
         method = method.upper()
         if idempotent is None:
             idempotent = method == "POST"
@@ -277,6 +399,7 @@ class ApiBlueprint(Blueprint):
                     path=full_path,
                     method=method,
                     summary=summary,
+                    description=description,
                     tag=self.tag,
                     status=status,
                     body=body,
@@ -288,13 +411,17 @@ class ApiBlueprint(Blueprint):
                     error_statuses=errors,
                     raw=raw,
                     headers=headers,
+                    security=authenticator.name,
                 )
             )
+            register_security_scheme(authenticator.name, authenticator.scheme)
+        route = _Route(path=full_path, method=method, body_model=body, form_model=form, query_model=query,
+                       status=status, roles=roles, idempotent=idempotent, dev_only=dev_only, raw=raw, replay=replay,
+                       authenticator=authenticator)
 
         def decorator(view: Callable[[Call], Any]) -> Callable:
             def handler(**params: str) -> Response:
-                return self._handle(view, full_path, method, params, body, form, query, status, roles, idempotent, dev_only, raw,
-                                    replay)
+                return self._handle(view, route, params)
 
             handler.__name__ = view.__name__
             handler.__doc__ = view.__doc__
@@ -303,28 +430,32 @@ class ApiBlueprint(Blueprint):
 
         return decorator
 
-    def _handle(self, view, path, method, params, body_model, form_model, query_model, status, roles, idempotent, dev_only,
-                raw, replay) -> Response:
+    def _handle(self, view: Callable[[Call], Any], route: "_Route", params: dict[str, str]) -> Response:
         request = self.current_request
+        path, method = route.path, route.method
         request_id = request_id_var.get()
         if request_id == "-":
             request_id = uuid.uuid4().hex
         instance = request.context.get("path", path) if request.context else path
         memo: dict[str, Any] = {}
         try:
-            if dev_only and not get_settings().dev_features:
+            if route.dev_only and not get_settings().dev_features:
                 raise NotFound("Not found.")
             _check_path_params(params)
             now = get_clock().now()
-            principal = _authenticate(request, roles, now)
-            query = _read_query(request, query_model)
-            body = _read_body(request, body_model, form_model) if (body_model or form_model) else None
-            uow = UnitOfWork.for_actor(principal, request_id, now)
             headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+            asked = AuthRequest(request, method, path, dict(params), headers, now, route.roles is not None,
+                                route.query_model, route.body_model, route.form_model)
+            # Who the caller is, before anything is opened in their name: the unit of work, its audit
+            # records and the idempotency record are the principal's from the start.
+            principal = _admit(route.authenticator.authenticate(asked), route.roles)
+            query = asked.query
+            body = asked.body
+            uow = UnitOfWork.for_actor(principal, request_id, now)
             key_ref = None
             key = headers.get("idempotency-key")
             replayed_view = False
-            if idempotent and key is not None:
+            if route.idempotent and key is not None:
                 caller = principal.sub if principal else idempotency.ANONYMOUS
                 key = idempotency.validate_key(key, anonymous=principal is None)
                 key_ref = idempotency.resolve(caller, method, instance, key, request.raw_body or b"")
@@ -336,14 +467,14 @@ class ApiBlueprint(Blueprint):
             for attempt in range(MAX_ATTEMPTS):
                 call = Call(principal, dict(params), body, query, request_id, uow, headers, address, memo)
                 result = view(call)
-                if raw and isinstance(result, Response):
+                if route.raw and isinstance(result, Response):
                     uow.commit()
                     return result
                 reply = result if isinstance(result, Reply) else Reply(body=result)
-                reply_status = reply.status or status
+                reply_status = reply.status or route.status
                 payload = dump(reply.body)
                 if key_ref is not None and not replayed_view and 200 <= reply_status < 300:
-                    idempotency.remember(uow, key_ref, reply_status, payload, replay=replay)
+                    idempotency.remember(uow, key_ref, reply_status, payload, replay=route.replay)
                 try:
                     uow.commit()
                 except Conflict as conflict:
@@ -363,6 +494,9 @@ class ApiBlueprint(Blueprint):
                     raise
                 return _json_response(payload, reply_status, reply.headers)
             raise Conflict("Too much contention; try again.")
+        except Refusal as refusal:
+            _abort(memo, f"refused: {refusal.response.status_code}")
+            return refusal.response
         except DomainError as error:
             _abort(memo, f"refused: {error.code}")
             return problem_response(error, instance)
@@ -372,6 +506,24 @@ class ApiBlueprint(Blueprint):
             internal = DomainError("An internal error occurred; it has been logged with the request id.")
             internal.status, internal.code, internal.title = 500, "internal_error", "Internal server error"
             return problem_response(internal, instance)
+
+
+@dataclass(frozen=True)
+class _Route:
+    """One route's declaration, as `_handle` runs it."""
+
+    path: str
+    method: str
+    body_model: type[BaseModel] | None
+    form_model: type[BaseModel] | None
+    query_model: type[BaseModel] | None
+    status: int
+    roles: tuple[str, ...] | None
+    idempotent: bool
+    dev_only: bool
+    raw: bool
+    replay: bool
+    authenticator: Authenticator
 
 
 def _abort(memo: dict[str, Any], reason: str) -> None:

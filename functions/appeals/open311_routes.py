@@ -5,17 +5,20 @@ and services.xml, services/{code}.json and .xml, requests.json and requests.xml 
 requests/{id}.json and .xml. The views answer JSON; a .xml path gets that same answer, success or
 Open311 error, as GeoReport v2 XML (see Open311Blueprint). A path with no format or an unknown one
 is not an Open311 document at all: 404 problem+json, whatever else is wrong with the request.
+
+The channel's routes take its key through the toolkit: `authenticator=Open311KeyAuthenticator(...)`
+reads `api_key` (the form field of a POST, the query parameter of a GET) and names the channel's
+principal before the unit of work is opened, so every record of the request names the channel.
 """
 from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from chalice import Response
 
 from functions.appeals import service
-from functions.appeals.models import Appeal
 from functions.appeals.open311 import (
     BASE,
     FORMATS,
@@ -26,9 +29,7 @@ from functions.appeals.open311 import (
     JSON_TYPE,
     MAX_IDS,
     MAX_RANGE,
-    MAX_RESULTS,
     Open311Error,
-    Open311Request,
     RequestForm,
     RequestQuery,
     RequestsQuery,
@@ -39,20 +40,29 @@ from functions.appeals.open311 import (
     ServiceRequestOut,
     ServiceType,
     XML_TYPE,
+    ChannelPrincipal,
     _jurisdiction,
     _merged_notice,
     _parse_time,
     _read_form,
     _text,
-    authenticate,
+    authenticate as channel_of_key,
+    link_request,
     open311_status,
     present,
+    request_of,
+    requests_between,
+    requests_by_ids,
     xml_document,
 )
 from functions.calendar.models import utc_stamp
 from functions.refdata.divisions import covers
 from functions.shared.errors import DomainError, FieldError, NotFound, ValidationFailed
-from functions.api.routes import ApiBlueprint, Call, Reply
+from functions.api.routes import ANY_ROLE, BEARER, ApiBlueprint, AuthRequest, Call, Principal, Refusal, Reply
+
+if TYPE_CHECKING:  # table models are the service's (open311.py): a routes module holds none
+    from functions.appeals.models import Appeal
+    from functions.appeals.open311 import Open311Channel
 
 
 class Open311Blueprint(ApiBlueprint):
@@ -122,6 +132,54 @@ def _error_response(status: int, descriptions: list[str] | tuple[str, ...]) -> R
     return Response(json.dumps(body, ensure_ascii=False), status_code=status, headers={"Content-Type": JSON_TYPE})
 
 
+class Open311KeyAuthenticator:
+    """An Open311 channel's API key, as GeoReport v2 sends it: the `api_key` form field of a POST
+    (the form is read first: a JSON body is a 415), the `api_key` query parameter of a GET. One
+    GetItem of the key's sha256 (open311.authenticate); the caller is the channel's machine principal
+    (`ChannelPrincipal`). A missing, unknown or disabled key is GeoReport v2's 403, answered as an
+    Open311 error list (XML on a .xml path, by Open311Blueprint).
+
+    The toolkit's own checks come first, as on any route (README-open311.md): a bearer token that
+    does not verify is a 401 (a raw key sent as a bearer is not taken for a key), a body that is not
+    a form a 415. Then `keyed(request)` says whether the request is one of the channel's; it may
+    refuse a path that names no document (404 problem+json, before the key is looked at). A request
+    that is not keyed is public: anonymous, or whoever a bearer token it carries names.
+    """
+
+    name = "open311_api_key"
+    scheme: dict[str, Any] = {
+        "type": "apiKey",
+        "in": "query",
+        "name": "api_key",
+        "description": "An Open311 channel's key: the api_key query parameter of a GET, the api_key form field "
+                       "of POST requests.json / requests.xml (GeoReport v2). A missing, unknown or disabled key "
+                       "is a 403 with Open311's error list.",
+    }
+
+    def __init__(self, keyed: Callable[[AuthRequest], bool] = lambda request: True):
+        self.keyed = keyed
+
+    def authenticate(self, request: AuthRequest) -> Principal | None:
+        sent_bearer = request.headers.get("authorization", "").lower().startswith("bearer ")
+        bearer = BEARER.authenticate(request) if sent_bearer else None
+        _ = (request.query, request.body)  # parsed now: their 415 / 400 come before the path's 404
+        if not self.keyed(request):
+            return bearer
+        fields = request.form if request.form is not None else request.query_params
+        try:
+            return channel_of_key(fields.get("api_key")).principal()
+        except Open311Error as error:
+            raise Refusal(_error_response(error.status, error.descriptions)) from None
+
+
+def _channel(call: Call) -> Open311Channel:
+    """The channel whose key the route's authenticator verified."""
+    principal = call.principal
+    if not isinstance(principal, ChannelPrincipal) or principal.channel is None:
+        raise Open311Error(403, "api_key: is required")
+    return principal.channel
+
+
 def open311_errors(view: Callable[[Call], Any]) -> Callable[[Call], Any]:
     """Answer every refusal of the view in Open311's error format instead of problem+json."""
 
@@ -172,20 +230,12 @@ def create_request(call: Call):
     tickets = call.memo.setdefault("tickets", service.TicketBook())
     call.on_abort(tickets.void_unused)
     form: RequestForm = call.body
-    channel = authenticate(form.api_key)
-    principal = channel.principal()
-    # The toolkit opens the unit of work before the view knows the caller (the key is a form field);
-    # audit records name the channel, not "system".
-    call.uow.act_as(principal.sub, principal.role, principal.org_id)
+    # The key was the route's authenticator's: the unit of work names the channel from the start.
+    channel = _channel(call)
     intake = _read_form(form, channel, call.now)
-    result = service.submit(call.uow, principal, intake.submission, tickets, call.client_address)
+    result = service.submit(call.uow, call.principal, intake.submission, tickets, call.client_address)
     appeal = result.appeal
-    call.uow.put(
-        Open311Request(channel_key=channel.channel_key, service_request_id=appeal.ticket_no, appeal_id=appeal.appeal_id,
-                       **intake.link),
-        Open311Request.service_request_id.does_not_exist(),
-        label="open311-request",
-    )
+    link_request(call.uow, channel, appeal.ticket_no, appeal.appeal_id, intake.link)
     if result.duplicate_of:
         notice = _merged_notice(service.load(result.duplicate_of).ticket_no)
     else:
@@ -199,7 +249,7 @@ def create_request(call: Call):
 @open311_errors
 def list_requests(call: Call):
     query: RequestsQuery = call.query
-    channel = authenticate(query.api_key)
+    channel = _channel(call)
     jurisdiction = _jurisdiction(query.jurisdiction_id, channel, 404)
     errors: list[FieldError] = []
     ids = [i.strip() for i in (query.service_request_id or "").split(",") if i.strip()]
@@ -216,10 +266,7 @@ def list_requests(call: Call):
         raise ValidationFailed(errors)
     if ids:
         # service_request_id overrides every other filter (GeoReport v2); ids of other channels are simply absent.
-        found = {link.service_request_id: link
-                 for link in Open311Request.batch_get([(channel.channel_key, i) for i in dict.fromkeys(ids)])}
-        links = [found[i] for i in dict.fromkeys(ids) if i in found]
-        return present(links)
+        return present(requests_by_ids(channel, ids))
     try:
         end = end or (start + MAX_RANGE if start else call.now)
         start = start or end - MAX_RANGE
@@ -227,12 +274,10 @@ def list_requests(call: Call):
             raise Open311Error(400, "start_date: is after end_date")
         if end - start > MAX_RANGE:
             raise Open311Error(400, "start_date/end_date: the range may not span more than 90 days")
-        condition = Open311Request.requested_at.between(utc_stamp(start), utc_stamp(end))
+        window = (utc_stamp(start), utc_stamp(end))
     except OverflowError:
         raise Open311Error(400, "start_date/end_date: out of range") from None
-    filter_condition = Open311Request.service_code.is_in(*codes) if codes else None
-    links = list(Open311Request.requested_index.query(channel.channel_key, condition, filter_condition,
-                                                      scan_index_forward=False, limit=MAX_RESULTS))
+    links = requests_between(channel, window, codes)
 
     def keep(appeal: Appeal) -> bool:
         if statuses and open311_status(appeal.status) not in statuses:
@@ -242,23 +287,24 @@ def list_requests(call: Call):
     return present(links, keep)
 
 
+def _request_file(request: AuthRequest) -> bool:
+    """requests/{id}.json and .xml are the channel's; without a known format the path names no request."""
+    return bool(split_format(request.params["request_file"], "requests/"))
+
+
 @bp.api(f"{BASE}/requests/{{request_file}}",
         summary="Open311: one service request (requests/{id}.json or .xml, api_key required)",
-        query=RequestQuery, response=list[ServiceRequestOut], roles=None, errors=(403, 404), raw=True)
+        query=RequestQuery, response=list[ServiceRequestOut], roles=ANY_ROLE, errors=(403, 404), raw=True,
+        authenticator=Open311KeyAuthenticator(_request_file))
 def get_request(call: Call):
     return _get_request(call, split_format(call.params["request_file"], "requests/"))
 
 
 @open311_errors
 def _get_request(call: Call, request_id: str):
-    channel = authenticate(call.query.api_key)
+    channel = _channel(call)
     _jurisdiction(call.query.jurisdiction_id, channel, 404)
-    try:
-        link = Open311Request.get(channel.channel_key, request_id)
-    except Open311Request.DoesNotExist:
-        # Another channel's request is as absent as one that never existed.
-        raise Open311Error(404, f"service_request_id: no request {request_id} from this channel") from None
-    return present([link])
+    return present([request_of(channel, request_id)])
 
 
 # -- the top-level documents: one path parameter, so that services.xml is routed as well as services.json
@@ -274,10 +320,18 @@ def _document(method: str, name: str, documents: dict[str, Callable[[Call], Any]
     return documents[split_format(name)]
 
 
+def _keyed_document(request: AuthRequest) -> bool:
+    """requests.* (GET and POST) are the channel's; services.* are public. A path naming no document
+    is a 404 before any key is looked at."""
+    documents = GET_DOCUMENTS if request.method == "GET" else POST_DOCUMENTS
+    return _document(request.method, request.params["document"], documents) is not services
+
+
 @bp.api(f"{BASE}/{{document}}",
         summary="Open311: GET services.json or services.xml (the service list, public), requests.json or requests.xml "
                 "(the key's channel's service requests, api_key required); any other document is a 404",
-        query=RequestsQuery, response=DocumentOut, roles=None, errors=(403, 404), raw=True)
+        query=RequestsQuery, response=DocumentOut, roles=None, errors=(403, 404), raw=True,
+        authenticator=Open311KeyAuthenticator(_keyed_document))
 def get_document(call: Call):
     return _document("GET", call.params["document"], GET_DOCUMENTS)(call)
 
@@ -285,6 +339,7 @@ def get_document(call: Call):
 @bp.api(f"{BASE}/{{document}}", "POST",
         summary="Open311: POST requests.json or requests.xml, a service request (form-encoded, api_key); "
                 "any other document is a 404",
-        form=RequestForm, response=list[CreatedOut], roles=None, idempotent=False, errors=(403, 404), raw=True)
+        form=RequestForm, response=list[CreatedOut], roles=ANY_ROLE, idempotent=False, errors=(403, 404), raw=True,
+        authenticator=Open311KeyAuthenticator(_keyed_document))
 def post_document(call: Call):
     return _document("POST", call.params["document"], POST_DOCUMENTS)(call)

@@ -31,6 +31,9 @@ PROBLEM_SCHEMA = {
     },
 }
 
+BEARER_SCHEME = "bearer"
+BEARER_SECURITY_SCHEME: dict[str, Any] = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
 
 @dataclass(frozen=True)
 class RouteSpec:
@@ -50,9 +53,15 @@ class RouteSpec:
     raw: bool = False
     # Request headers the route reads: (name, description, required).
     headers: tuple[tuple[str, str, bool], ...] = ()
+    # The security scheme (a key of components.securitySchemes) of the route's authenticator.
+    security: str = BEARER_SCHEME
+    # Longer words than the summary: a state machine's action says where it is allowed and leads.
+    description: str = ""
 
 
 _ROUTES: list[RouteSpec] = []
+# components.securitySchemes: the bearer token's always, and each other authenticator's a route uses.
+_SECURITY_SCHEMES: dict[str, dict[str, Any]] = {BEARER_SCHEME: dict(BEARER_SECURITY_SCHEME)}
 # Keys sent without a token: 22+ URL-safe characters (132 bits), a UUID included.
 ANONYMOUS_KEY_PATTERN = "^[A-Za-z0-9_-]{22,128}$"
 
@@ -63,6 +72,17 @@ def register(spec: RouteSpec) -> None:
 
 def registered_routes() -> list[RouteSpec]:
     return list(_ROUTES)
+
+
+def register_security_scheme(name: str, scheme: dict[str, Any]) -> None:
+    """An authenticator's OpenAPI Security Scheme Object, under its name (one scheme per name)."""
+    known = _SECURITY_SCHEMES.setdefault(name, dict(scheme))
+    if known != scheme:
+        raise ValueError(f"security scheme {name!r} is already registered as {known}")
+
+
+def security_schemes() -> dict[str, dict[str, Any]]:
+    return {name: dict(scheme) for name, scheme in _SECURITY_SCHEMES.items()}
 
 
 def _schema_ref(model: Any, components: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +139,8 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
             "parameters": _parameters(spec),
             "responses": {},
         }
+        if spec.description:
+            operation["description"] = spec.description
         if spec.body is not None:
             operation["requestBody"] = {
                 "required": True,
@@ -144,7 +166,11 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         statuses |= {401}
         if spec.roles is not None:
             statuses |= {403, 404}
-            operation["security"] = [{"bearer": []}]
+            operation["security"] = [{spec.security: []}]
+        elif spec.security != BEARER_SCHEME:
+            # Public, and its authenticator names a caller who sends a credential (an empty requirement
+            # is "anonymous too"). Public bearer routes say nothing: any request may carry a token.
+            operation["security"] = [{spec.security: []}, {}]
         statuses |= set(spec.error_statuses)
         if "{" in spec.path:
             statuses |= {404}  # the object named in the path may not exist (or not for this caller)
@@ -165,6 +191,6 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": security_schemes(),
         },
     }
