@@ -1,24 +1,22 @@
-"""The Chalice app: creates it, configures it once (logs, middleware, the stage's clock) and registers
-the blueprints from functions/. Nothing else."""
-from chalice import Chalice
+"""The Chalice app: creates it, configures it once (logs, middleware, the stage's clock, what the
+platforms hand the floors below) and registers the blueprints of the platforms the stage runs
+(functions/platforms.py). Nothing else."""
+import gc
 
-from functions.appeals.jobs import bp as appeal_jobs
-from functions.appeals.open311_routes import bp as open311_routes
-from functions.appeals.routes import bp as appeal_routes
-from functions.calendar.jobs import bp as calendar_jobs
-from functions.calendar.routes import bp as calendar_routes
-from functions.identity.routes import bp as identity_routes
-from functions.notifications.jobs import bp as notification_jobs
-from functions.platform.routes import bp as platform_routes
-from functions.platform.startup import configure
+# A cold start creates tens of thousands of objects that live as long as the process (modules,
+# classes, routes); the collector would walk them again and again while they are made. Collect
+# nothing during the import, then freeze what it made out of every later collection.
+gc.disable()
+
+from chalice import Chalice  # noqa: E402
+
+from functions import platforms  # noqa: E402
+from functions.platform.startup import configure  # noqa: E402
 
 app = Chalice(app_name="qingdao-platform")
 configure(app)
-app.register_blueprint(platform_routes)
-app.register_blueprint(identity_routes)
-app.register_blueprint(calendar_routes)
-app.register_blueprint(appeal_routes)
-app.register_blueprint(open311_routes)
-app.register_blueprint(calendar_jobs)
-app.register_blueprint(notification_jobs)
-app.register_blueprint(appeal_jobs)
+for blueprint in platforms.blueprints():
+    app.register_blueprint(blueprint)
+
+gc.freeze()
+gc.enable()

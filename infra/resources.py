@@ -27,6 +27,11 @@ ALARM_TOPIC = "AlarmTopic"
 VISIBILITY_TIMEOUT_FACTOR = 6
 MAX_RECEIVE_COUNT = 5
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+# Every SQS event source reports partial batch failures: a handler answers
+# {"batchItemFailures": [{"itemIdentifier": <messageId>}]} and Lambda deletes the rest of the batch
+# (the local runner, jobs_runtime.run_queue_batch, does the same). Without it Lambda ignores the
+# answer and retries the whole batch. Chalice 1.34 has no setting for it.
+SQS_FUNCTION_RESPONSE_TYPES = ["ReportBatchItemFailures"]
 
 
 def camel(name: str) -> str:
@@ -236,45 +241,32 @@ API_FUNCTION = "api_handler"  # Chalice's name for the function behind every HTT
 # file store and only HTTP routes would read or write it (no job touches it).
 API_ACCESS = Access(all_tables=True, files=True)
 
-# What each scheduled or queue job touches, and how. Read from the jobs themselves:
-# tests/infra/test_job_access.py runs every job of the app under moto (warnings, breaches,
-# auto-close, deliveries through every channel, failed deliveries, abandoned ticket numbers),
-# records the tables, indexes and actions PynamoDB sends, and requires them to equal this map; it
-# also fails for a registered job without an entry here, and the build refuses to package one.
-# A queue consumer may additionally receive/delete messages of its own queue (from the app's
-# event sources), nothing else.
-JOB_ACCESS: dict[str, Access] = {
-    # functions/calendar/jobs.py: the SLA sweeper, with the appeals' clock handler
-    # (functions/appeals/service.py on_clock) adding audit, outbox, appeal and statistics writes.
-    "sweep_clocks": Access(
-        tables={
-            "sla-clocks/index/due-index": ("Query",),
-            "sla-clocks": ("PutItem",),
-            "appeals": ("GetItem", "PutItem"),
-            "appeal-stats": ("UpdateItem",),
-            "orgs/index/kind-district-index": ("Query",),  # the supervisory units a breach escalates to
-            "audit": ("PutItem",),
-            "outbox": ("PutItem",),
-        }
-    ),
-    # functions/notifications/jobs.py: the outbox relay, through the inbox and NOTIFY_CHANNELS.
-    "relay_outbox": Access(
-        tables={
-            "outbox/index/pending-index": ("Query",),
-            "outbox": ("UpdateItem",),
-            "mailbox": ("PutItem",),
-            "orgs": ("GetItem",),  # the e-mail and SMS channels' addresses
-        },
-        notifies=True,
-    ),
-    # functions/appeals/jobs.py: accounts for every claimed ticket number.
-    "audit_tickets": Access(
-        tables={
-            "appeal-counters": ("GetItem", "PutItem"),
-            "appeal-tickets": ("BatchGetItem", "PutItem"),
-        }
-    ),
-}
+# What each scheduled or queue job touches, and how: declared by the platforms beside their jobs
+# (each plugin.py `job_access`, merged over the stage's platforms by functions/platforms.py; a
+# platform's clock handler declares its part of the sweeper's). tests/infra/test_job_access.py
+# runs every job of the app under moto (warnings, breaches, auto-close, deliveries through every
+# channel, failed deliveries, abandoned ticket numbers), records the tables, indexes and actions
+# PynamoDB sends, and requires them to equal the declaration; it also fails for a registered job
+# without one, and the build refuses to package one. A queue consumer may additionally
+# receive/delete messages of its own queue (from the app's event sources), nothing else.
+def declared_job_access(declared: Mapping[str, Any] | None = None) -> dict[str, Access]:
+    """The platforms' declarations as Access: those of this process's stage, or `declared` (the
+    stage worker's facts, {job: {"tables", "notifies", "sends_to"}})."""
+    if declared is None:
+        from functions import platforms
+
+        declared = {job: {"tables": a.tables, "notifies": a.notifies, "sends_to": a.sends_to}
+                    for job, a in platforms.job_access().items()}
+    return {job: Access(tables={k: tuple(v) for k, v in a["tables"].items()}, notifies=bool(a["notifies"]),
+                        sends_to=tuple(a["sends_to"])) for job, a in declared.items()}
+
+
+def __getattr__(name: str) -> Any:
+    # JOB_ACCESS: the merge for this process's stage, read when asked for. Not at import: the stage
+    # worker imports this module before it puts the staged copy of `functions` on the path.
+    if name == "JOB_ACCESS":
+        return declared_job_access()
+    raise AttributeError(name)
 
 # DynamoDB actions a function may be granted on a table. No Scan. Transactions
 # (TransactWriteItems / TransactGetItems) have no IAM action of their own: DynamoDB authorises
@@ -487,15 +479,16 @@ def function_access(function: dict, job_access: Mapping[str, Access]) -> Access:
         return API_ACCESS
     if function["name"] not in job_access:
         raise ValueError(
-            f"job {function['name']!r} has no entry in infra/resources.py JOB_ACCESS: declare the tables "
-            "it touches (tests/infra/test_job_access.py records them) before it can be packaged"
+            f"job {function['name']!r} has no access declared: add it to its platform's plugin.py job_access "
+            "(tests/infra/test_job_access.py records what it touches) before it can be packaged"
         )
     return job_access[function["name"]]
 
 
 def function_policies(facts: dict, job_access: Mapping[str, Access] | None = None) -> dict[str, dict]:
     """Each function's policy document, by Chalice function name."""
-    job_access = JOB_ACCESS if job_access is None else job_access
+    if job_access is None:
+        job_access = declared_job_access(facts.get("job_access"))
     env = facts["env"]
     prefix = env["TABLE_PREFIX"]
     notify = tuple(c.strip() for c in env.get("NOTIFY_CHANNELS", "").split(",") if c.strip())
@@ -1051,7 +1044,8 @@ def finish_template(template: dict, facts: dict, layer_content_uri: str,
         table_ids.append(tid)
 
     # Queues: every SQS event of the template must be one of the app's queues; wire it to the
-    # queue resource (GetAtt gives CloudFormation the dependency and checks the name).
+    # queue resource (GetAtt gives CloudFormation the dependency and checks the name), and have it
+    # report partial batch failures (SQS_FUNCTION_RESPONSE_TYPES).
     queue_ids = []
     dlq_ids = []
     by_name = {q["name"]: q for q in facts["queues"]}
@@ -1070,6 +1064,7 @@ def finish_template(template: dict, facts: dict, layer_content_uri: str,
             if name not in by_name:
                 raise ValueError(f"{fid} reads SQS queue {name!r} that the app does not declare")
             event["Properties"]["Queue"] = arn(queue_logical_id(name, prefix))
+            event["Properties"]["FunctionResponseTypes"] = list(SQS_FUNCTION_RESPONSE_TYPES)
             wired.add(name)
     unwired = set(by_name) - wired
     if unwired:

@@ -15,7 +15,9 @@ the stage's functions) plus AWS_DEFAULT_REGION and no credentials. In this one p
    `problem_response`, and read its security headers;
 4. run `chalice package --stage S` (the CLI command, in-process);
 5. merge the stage's resources into Chalice's sam.json (infra/resources.py), rewrite
-   deployment.zip deterministically, and write O/sam.json, O/deployment.zip, O/facts.json.
+   deployment.zip deterministically with every module's Python 3.11 bytecode (infra/ziputil.py:
+   Lambda's /var/task is read-only, so without it every cold start compiles app.py and functions/),
+   and write O/sam.json, O/deployment.zip, O/facts.json.
 """
 from __future__ import annotations
 
@@ -201,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     _isolate_project(project)
     import app as app_module  # noqa: E402  (the staged app, under the stage's environment)
     import functions  # noqa: E402
+    from functions import platforms  # noqa: E402
 
     functions_dir = Path(functions.__file__).absolute().parent
     if functions_dir != project / "vendor" / "functions":
@@ -227,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         "queues": queues,
         "schedules": schedules,
         "functions": record_functions(app_module.app),
+        # What each job touches, as this stage's platforms declare it (functions/platforms.py).
+        "job_access": {job: {"tables": {k: list(v) for k, v in a.tables.items()}, "notifies": a.notifies,
+                             "sends_to": list(a.sends_to)} for job, a in platforms.job_access().items()},
         "security_headers": dict(SECURITY_HEADERS),
         "gateway_problems": render_gateway_problems(),
     }
@@ -248,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     final = resources.finish_template(template, facts, "./layer.zip")
     out.mkdir(parents=True, exist_ok=True)
     (out / "sam.json").write_text(json.dumps(final, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    normalize_zip(chalice_out / "deployment.zip", out / "deployment.zip")
+    normalize_zip(chalice_out / "deployment.zip", out / "deployment.zip", bytecode=True)
     shutil.rmtree(chalice_out)
     facts["deployment_zip_sha256"] = sha256(out / "deployment.zip")
     facts["policy_sha256"] = policy_hashes

@@ -34,6 +34,25 @@ class ScanIssued(AssertionError):
     pass
 
 
+@pytest.fixture(autouse=True, scope="session")
+def platforms_installed():
+    """What start-up hands the floors below (clock handlers, notice texts), as app.py does, for tests
+    that call a sweeper or a renderer without importing the app."""
+    from functions import platforms
+
+    platforms.install()
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Every process cache (keys, rules, calendar, clock offset...) empty before and after each test."""
+    from functions.shared.cache import clear_all  # lazily: the environment above comes first
+
+    clear_all()
+    yield
+    clear_all()
+
+
 @pytest.fixture(autouse=True)
 def no_scan(monkeypatch):
     """No Scan, anywhere: every access pattern is a GetItem, a Query or a write."""
@@ -92,24 +111,15 @@ def aws():
     from moto import mock_aws
 
     with mock_aws():
-        from functions.calendar.service import invalidate_calendar_cache
-        from functions.identity.tokens import platform_keys
         from functions.tables import all_models
 
         for model in all_models():
             model.create_table(wait=True)
-        platform_keys.forget()
-        invalidate_calendar_cache()
+        # Process caches are empty here (`fresh_process_caches`), so nothing comes from another test's tables.
         from functions.shared import keyring
 
-        keyring.forget()
         keyring.warm()  # the server secret is read once per process: not part of any route's budget
-        from functions.platform.clock import movable_clock
-
-        movable_clock().forget()  # no offset cached from another test's tables
         yield
-        platform_keys.forget()
-        invalidate_calendar_cache()
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""Appeal jobs: the appeals' part of the SLA sweep (functions/calendar/jobs.py runs it every minute).
+"""Appeal jobs.
 
-The sweeper calls `service.on_clock` for every clock owned by "appeal#…": warnings to the unit at
-80%, breaches marked and escalated to the supervisory unit, and auto-close when the enterprise
-does not confirm within the configured days.
+The appeals' part of the SLA sweep is `service.on_clock`, declared in plugin.py: the sweeper
+(functions/calendar/jobs.py, every minute) calls it for every clock owned by "appeal#…": warnings to
+the unit at 80%, breaches marked and escalated to the supervisory unit, and auto-close when the
+enterprise does not confirm within the configured days.
 
 `audit_tickets` (every 5 minutes) accounts for every ticket number: a number claimed by a
 submission that died before committing is recorded as void, with the reason.
@@ -11,12 +12,10 @@ from __future__ import annotations
 
 from chalice import Blueprint, Rate
 
-from functions.appeals.service import audit_tickets, on_clock
-from functions.calendar.sweeper import register_clock_handler
+from functions.appeals.service import audit_tickets
 from functions.shared.clock import get_clock
 
 bp = Blueprint(__name__)
-register_clock_handler("appeal", on_clock)
 
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES), name="audit_tickets",

@@ -34,14 +34,16 @@ from pynamodb.models import Model
 
 from functions.shared.models import BaseMeta, table_name
 
-# Statuses (see functions/appeals/states.py for the transitions)
-PENDING_DISPATCH = "pending_dispatch"
-DISPATCHED = "dispatched"
-IN_PROGRESS = "in_progress"
-RESOLVED = "resolved"
-CLOSED = "closed"
-MERGED = "merged"
-OPEN_STATUSES = (PENDING_DISPATCH, DISPATCHED, IN_PROGRESS, RESOLVED)
+# Statuses are declared in functions/appeals/vocabulary.py, their transitions in states.py.
+from functions.appeals.vocabulary import (  # noqa: E402,F401  (re-exported for the model's readers)
+    CLOSED,
+    DISPATCHED,
+    IN_PROGRESS,
+    MERGED,
+    OPEN_STATUSES,
+    PENDING_DISPATCH,
+    RESOLVED,
+)
 
 
 class ChannelRecord(MapAttribute):

@@ -70,7 +70,7 @@ import re
 import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -89,6 +89,7 @@ from functions.appeals.models import (
     RESOLVED,
     Appeal,
 )
+from functions.appeals.vocabulary import CATEGORIES, CONFIDENTIAL_CATEGORIES, INTAKE_CHANNELS, LEAD_CLOCKS
 from functions.calendar.models import SlaClock, shanghai_iso, utc_stamp
 from functions.identity.principal import STAFF, Principal
 from functions.refdata.divisions import covers, parse_division
@@ -125,16 +126,22 @@ class ServiceType:
     group: str
 
 
-SERVICES: tuple[ServiceType, ...] = (
-    ServiceType("consultation", "咨询", "企业就政策、办事流程等事项提出的咨询", "政策,办事,流程,咨询", "企业诉求"),
-    ServiceType("help", "求助", "企业在生产经营中遇到困难、需要帮助解决的事项", "困难,求助,帮办,资金,用工", "企业诉求"),
-    ServiceType("complaint", "投诉", "企业对行政机关、公共服务单位的服务或行为提出的投诉", "投诉,服务,态度,推诿", "企业诉求"),
-    ServiceType("suggestion", "意见建议", "企业对优化营商环境、改进工作提出的意见建议", "意见,建议,营商环境", "企业诉求"),
-    ServiceType("report", "举报", "对违法违规行为的举报（可匿名；反映人信息加密封存）", "举报,违法,违规", "举报与线索"),
-    ServiceType("business_environment_clue", "损害营商环境问题线索",
-                "损害营商环境的问题线索（可匿名；反映人信息加密封存）", "营商环境,线索,吃拿卡要,乱收费", "举报与线索"),
+# The service list is the appeal categories (names and descriptions from vocabulary.py), with what
+# only Open311 clients see: search keywords and the group, in the order hotline software lists them.
+_OPEN311_TERMS = {
+    "consultation": ("政策,办事,流程,咨询", "企业诉求"),
+    "help": ("困难,求助,帮办,资金,用工", "企业诉求"),
+    "complaint": ("投诉,服务,态度,推诿", "企业诉求"),
+    "suggestion": ("意见,建议,营商环境", "企业诉求"),
+    "report": ("举报,违法,违规", "举报与线索"),
+    "business_environment_clue": ("营商环境,线索,吃拿卡要,乱收费", "举报与线索"),
+}
+SERVICES: tuple[ServiceType, ...] = tuple(
+    ServiceType(code, CATEGORIES[code].zh, CATEGORIES[code].description, keywords, group)
+    for code, (keywords, group) in _OPEN311_TERMS.items()
 )
 SERVICE_BY_CODE = {s.code: s for s in SERVICES}
+DEADLINES_NOTICE = "办理时限：" + "，".join(clock.zh for clock in LEAD_CLOCKS)
 
 # Where a field named by the appeal service comes from in the Open311 form.
 FIELD_NAMES = {
@@ -170,10 +177,18 @@ class Open311Channel(Model):
     def channel_key(self) -> str:
         return f"{self.channel}@{self.district}"
 
-    def principal(self) -> Principal:
+    def principal(self) -> "ChannelPrincipal":
         """The machine principal the channel submits as: intake staff of the channel."""
-        return Principal(sub=f"open311:{self.channel_key}", role=STAFF, org_id=f"channel:{self.channel}",
-                         district=self.district, name=self.display_name)
+        return ChannelPrincipal(sub=f"open311:{self.channel_key}", role=STAFF, org_id=f"channel:{self.channel}",
+                                district=self.district, name=self.display_name, channel=self)
+
+
+@dataclass(frozen=True)
+class ChannelPrincipal(Principal):
+    """An Open311 channel as the caller: the principal its verified key names (open311_routes'
+    Open311KeyAuthenticator), carrying the channel the views read (channel_key, district)."""
+
+    channel: Open311Channel | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 class RequestedIndex(LocalSecondaryIndex):
@@ -211,8 +226,8 @@ def hash_key(api_key: str) -> str:
 
 
 def _check_channel(channel: str, district: str, display_name: str) -> None:
-    if channel not in service.INTAKE_CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(service.INTAKE_CHANNELS)}")
+    if channel not in INTAKE_CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(INTAKE_CHANNELS)}")
     parse_division(district, "district")
     if not display_name.strip():
         raise ValueError("display_name is required")
@@ -244,7 +259,7 @@ class _Permissive(BaseModel):
 
     The view validates and answers Open311 errors itself; the toolkit's 422 problem+json never fires."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 class DiscoveryQuery(_Permissive):
@@ -335,6 +350,8 @@ class ServiceRequestOut(Schema):
 class DocumentOut(RootModel[list[ServiceOut] | list[ServiceRequestOut]]):
     """GET {document}: services.json / services.xml, or requests.json / requests.xml (OpenAPI only)."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 # -- formats ---------------------------------------------------------------------------------------
 FORMATS = ("json", "xml")
@@ -387,7 +404,8 @@ def _text(value: str | None) -> str | None:
 
 
 def authenticate(api_key: str | None) -> Open311Channel:
-    """The channel of this key (one GetItem), or 403 as GeoReport v2 prescribes for a missing or bad key."""
+    """The channel of this key (one GetItem), or 403 as GeoReport v2 prescribes for a missing or bad key.
+    Routes do not call it: their authenticator does (open311_routes.Open311KeyAuthenticator)."""
     api_key = _text(api_key)
     if api_key is None:
         raise Open311Error(403, "api_key: is required")
@@ -489,7 +507,7 @@ def _read_form(form: RequestForm, channel: Open311Channel, now: datetime) -> _In
         errors.append(FieldError("first_name/last_name", "the name is at most 50 characters"))
     if phone is not None and not 5 <= len(phone) <= 20:
         errors.append(FieldError("phone", "must be 5 to 20 characters"))
-    confidential = code in service.CONFIDENTIAL_CATEGORIES
+    confidential = code in CONFIDENTIAL_CATEGORIES
     anonymous = confidential and name is None and phone is None
     if not anonymous:
         hint = " (a report or clue may leave out both name and phone to stay anonymous)" if confidential else ""
@@ -612,7 +630,7 @@ def present(links: list[Open311Request], keep: Callable[[Appeal], bool] | None =
         if appeal.status == MERGED:
             notice = _merged_notice(target)
         elif status == "open":
-            notice = "办理时限：2小时内联系反映人，1个工作日内反馈初步意见，15个工作日内办结"
+            notice = DEADLINES_NOTICE
         else:
             notice = None
         service_type = SERVICE_BY_CODE.get(appeal.category)
@@ -638,4 +656,36 @@ def present(links: list[Open311Request], keep: Callable[[Appeal], bool] | None =
     return out
 
 
-# -- routes ----------------------------------------------------------------------------------------
+# -- a channel's requests --------------------------------------------------------------------------
+def link_request(uow: Any, channel: Open311Channel, ticket_no: str, appeal_id: str, link: dict[str, Any]) -> None:
+    """Record, in the submit transaction, which appeal a channel's request became (`_Intake.link`)."""
+    uow.put(
+        Open311Request(channel_key=channel.channel_key, service_request_id=ticket_no, appeal_id=appeal_id, **link),
+        Open311Request.service_request_id.does_not_exist(),
+        label="open311-request",
+    )
+
+
+def request_of(channel: Open311Channel, request_id: str) -> Open311Request:
+    """One request of this channel (a GetItem); another channel's is as absent as one that never existed."""
+    try:
+        return Open311Request.get(channel.channel_key, request_id)
+    except Open311Request.DoesNotExist:
+        raise Open311Error(404, f"service_request_id: no request {request_id} from this channel") from None
+
+
+def requests_by_ids(channel: Open311Channel, ids: list[str]) -> list[Open311Request]:
+    """This channel's requests of these ids, in their order (a BatchGet); other channels' are absent."""
+    unique = list(dict.fromkeys(ids))
+    keys = [(channel.channel_key, i) for i in unique]
+    found = {link.service_request_id: link for link in Open311Request.batch_get(keys)}
+    return [found[i] for i in unique if i in found]
+
+
+def requests_between(channel: Open311Channel, window: tuple[str, str], codes: list[str]) -> list[Open311Request]:
+    """This channel's requests with requested_at in `window` (utc_stamps), of these service codes (all
+    if none), newest first, at most MAX_RESULTS: one Query of the requested-index."""
+    condition = Open311Request.requested_at.between(*window)
+    filter_condition = Open311Request.service_code.is_in(*codes) if codes else None
+    return list(Open311Request.requested_index.query(channel.channel_key, condition, filter_condition,
+                                                     scan_index_forward=False, limit=MAX_RESULTS))

@@ -4,14 +4,16 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from functions.appeals.vocabulary import CATEGORIES, CHANNELS, CONTACT_METHODS, MAX_EXTENSION_WORKING_DAYS, STATUSES
 from functions.refdata.divisions import parse_division
 from functions.refdata.uscc import parse_uscc
 from functions.shared.errors import ValidationFailed
 from functions.shared.schemas import Instant, Schema
 
-Category = Literal["consultation", "help", "complaint", "report", "suggestion", "business_environment_clue"]
-Channel = Literal["web", "hotline_12345", "district_window", "department", "onsite"]
-Status = Literal["pending_dispatch", "dispatched", "in_progress", "resolved", "closed", "merged"]
+Category = Literal[CATEGORIES.codes]
+Channel = Literal[CHANNELS.codes]
+Status = Literal[STATUSES.codes]
+ContactMethod = Literal[CONTACT_METHODS.codes]
 
 
 def _domain_check(check, value, field_name):
@@ -149,6 +151,8 @@ class AppealOut(Schema):
     return_count: int
     extension_count: int
     timeline: list[TimelineEntryOut]
+    available_actions: list[str] = Field(default_factory=list,
+                                         description="the actions the caller may take now (POST /appeals/{id}/{action})")
 
 
 class AppealSummaryOut(Schema):
@@ -213,7 +217,7 @@ class EmptyIn(Schema):
 
 
 class ContactActionIn(Schema):
-    method: Literal["phone", "onsite", "message"]
+    method: ContactMethod
     note: str = Field(default="", max_length=2000)
 
 
@@ -222,7 +226,7 @@ class FeedbackIn(Schema):
 
 
 class ExtensionRequestIn(Schema):
-    working_days: int = Field(ge=1, le=15)
+    working_days: int = Field(ge=1, le=MAX_EXTENSION_WORKING_DAYS)
     reason: str = Field(min_length=5, max_length=1000)
 
 

@@ -1,66 +1,63 @@
-"""Appeal use cases: submit (with duplicate merge and auto-dispatch), act on the state machine,
-read an appeal with its clocks and timeline, list queues. No Chalice here.
+"""Appeal use cases: submit (with duplicate merge and auto-dispatch), read an appeal with its clocks
+and timeline, list queues and statistics, edit routing rules, reveal a sealed identity; the state
+machine's actions are in states.py. No Chalice here.
+
+Every read takes the caller and applies access itself (404 for what the caller cannot see), so a
+view cannot forget to; `load` (no check) is for this platform's own use cases and jobs.
 
 Every change goes into the caller's unit of work: the appeal (conditional on its version), its
 clocks, the statistics it moves, its audit records and outbox notices commit together.
 """
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
-from functions.appeals import routing, similarity, vault
-from functions.appeals.models import (
+from functions.appeals import routing, similarity, stats, vault
+from functions.appeals.models import Appeal, ChannelRecord, CoTask, RoutingRule, TicketCounter, TicketNumber
+from functions.appeals.stats import StatsDelta
+from functions.appeals.vocabulary import (
+    CO,
     CLOSED,
+    CO_REPLY,
+    CONFIRM_CLOCK,
+    CONFIDENTIAL_CATEGORIES,
     DISPATCHED,
-    IN_PROGRESS,
+    DISPATCHER,
+    INTAKE_CHANNELS,
+    LEAD,
+    LEAD_CLOCK_NAMES,
+    LEAD_CLOCKS,
     MERGED,
     OPEN_STATUSES,
     PENDING_DISPATCH,
     RESOLVED,
-    Appeal,
-    ChannelRecord,
-    CoTask,
-    TicketCounter,
-    TicketNumber,
+    SEALED_ORG,
+    SEALED_ROLE,
+    SUBMITTER,
+    SUPERVISOR,
+    WEB,
+    clock_words,
 )
-from functions.appeals.states import CO, DISPATCHER, LEAD, SUBMITTER, SUPERVISOR, TRANSITIONS
-from functions.appeals.stats import StatsDelta
 from functions.calendar import service as calendar
 from functions.calendar.models import SlaClock, parse_utc_stamp, shanghai_iso, utc_stamp
 from functions.identity.access import READ, Resource, require
-from functions.identity.principal import (
-    CUSTODIAN,
-    ENTERPRISE,
-    STAFF,
-    Principal,
-)
+from functions.identity.principal import ADMIN, AUDITOR, CUSTODIAN, ENTERPRISE, STAFF, Principal
 from functions.identity.principal import DISPATCHER as DISPATCHER_ROLE
 from functions.identity.principal import SUPERVISOR as SUPERVISOR_ROLE
-from functions.refdata.divisions import covers
-from functions.refdata.models import list_orgs
+from functions.refdata.directory import dispatch_centre_ids, supervisory_unit_ids, units
+from functions.refdata.divisions import CITY, covers
 from functions.settings import get_settings
 from functions.shared import keyring, ratelimit
-from functions.shared.audit import UnitOfWork
+from functions.shared.audit import AuditRecord, UnitOfWork, recent_audit
 from functions.shared.clock import get_clock, isoformat_utc
-from functions.shared.models import put_if_absent
 from functions.shared.errors import Conflict, FieldError, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from functions.shared.models import put_if_absent
 
-CONFIDENTIAL_CATEGORIES = ("report", "business_environment_clue")
-WEB = "web"
-INTAKE_CHANNELS = ("hotline_12345", "district_window", "department", "onsite")
-LEAD_CLOCKS = {"contact_by": "hours:2", "feedback_by": "working_days:1", "resolve_by": "working_days:15"}
-# A co-handling unit answers the lead within 10 working days, leaving the lead 5 to write one reply.
-CO_REPLY_RULE = "working_days:10"
-CONFIRM_CLOCK = "confirm_by"
-MAX_EXTENSION_WORKING_DAYS = 15
 TICKET_COUNTER = "ticket"
 TICKET_AUDIT = "ticket-audit"
 # A number claimed this long ago with no appeal and no void is abandoned (its submitter died midway).
@@ -72,21 +69,14 @@ RECEIPT_LENGTH = 20
 # only meets people (and scripts) submitting without a token.
 ANONYMOUS_SUBMIT_LIMIT = 10
 ANONYMOUS_SUBMIT_WINDOW = 3600
-# What a confidential appeal records instead of who filed it (the identity is in the vault).
-SEALED_ROLE = "reporter"
-SEALED_ORG = "sealed"
+# The newest audit records an appeal's page shows as its timeline (the full trail: GET /api/audit).
+TIMELINE_LIMIT = 100
 _PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,12})$")
 
 
 # -- small helpers --------------------------------------------------------------------------------
 def owner(appeal_id: str) -> str:
     return f"appeal#{appeal_id}"
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return phone
-    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
 
 
 def new_receipt_code() -> str:
@@ -117,48 +107,6 @@ def refresh_index_keys(appeal: Appeal) -> None:
     )
     appeal.dispatch_district = appeal.district if appeal.status == PENDING_DISPATCH else None
     appeal.open_uscc = appeal.enterprise_uscc if (appeal.enterprise_uscc and appeal.status in OPEN_STATUSES) else None
-
-
-class UnitDirectory:
-    """The units of this stack (few, rarely changed): one Query, cached per process."""
-
-    CACHE_SECONDS = 300.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._units: dict[str, Any] | None = None
-        self._at = 0.0
-
-    def all(self) -> dict[str, Any]:
-        with self._lock:
-            if self._units is None or time.monotonic() - self._at > self.CACHE_SECONDS:
-                self._units = {u.org_id: u for u in list_orgs("unit")}
-                self._at = time.monotonic()
-            return self._units
-
-    def get(self, unit_id: str, field_name: str) -> Any:
-        unit = self.all().get(unit_id)
-        if unit is None:
-            raise ValidationFailed([FieldError(field_name, f"no unit {unit_id!r}")])
-        return unit
-
-    def names(self) -> dict[str, str]:
-        return {unit_id: unit.name_zh for unit_id, unit in self.all().items()}
-
-    def forget(self) -> None:
-        with self._lock:
-            self._units = None
-
-
-units = UnitDirectory()
-
-
-def supervisory_unit_ids() -> list[str]:
-    return sorted(u for u, unit in units.all().items() if "supervisory" in (unit.roles or []))
-
-
-def dispatch_centre_ids() -> list[str]:
-    return sorted(u for u, unit in units.all().items() if "dispatch_centre" in (unit.roles or []))
 
 
 # -- submit ---------------------------------------------------------------------------------------
@@ -276,12 +224,13 @@ class TicketLine:
     void_reason: str | None
 
 
-def ticket_ledger(first: int, last: int) -> tuple[int, list[TicketLine]]:
+def ticket_ledger(caller: Principal, first: int, last: int) -> tuple[int, list[TicketLine]]:
     """The numbers claimed so far, and what became of each in first..last (BatchGetItem by key).
 
     A number with neither an appeal nor a void is still being submitted (or was abandoned
     minutes ago and awaits the ticket audit).
     """
+    require(caller, READ, Resource("ticket ledger", "appeal-tickets", get_settings().division_code))
     try:
         claimed = int(TicketCounter.get(TICKET_COUNTER, consistent_read=True).value)
     except TicketCounter.DoesNotExist:
@@ -328,14 +277,14 @@ def audit_tickets(now: datetime, batch: int = 100) -> dict[str, int]:
 
 def _new_clocks(appeal_id: str, started: datetime) -> list[SlaClock]:
     cal = calendar.get_calendar(started)
-    return [calendar.new_clock(cal, owner(appeal_id), name, rule, started) for name, rule in LEAD_CLOCKS.items()]
+    return [calendar.new_clock(cal, owner(appeal_id), name, rule, started) for name, rule in ((c.name, c.rule) for c in LEAD_CLOCKS)]
 
 
 def _co_clock(appeal_id: str, unit_id: str, started: datetime) -> SlaClock:
-    return calendar.new_clock(calendar.get_calendar(started), owner(appeal_id), f"co:{unit_id}:reply_by", CO_REPLY_RULE, started)
+    return calendar.new_clock(calendar.get_calendar(started), owner(appeal_id), f"co:{unit_id}:{CO_REPLY.name}", CO_REPLY.rule, started)
 
 
-def _dispatch(uow: UnitOfWork, appeal: Appeal, unit_id: str, co_unit_ids: list[str], auto: bool, stats: StatsDelta,
+def dispatch(uow: UnitOfWork, appeal: Appeal, unit_id: str, co_unit_ids: list[str], auto: bool, stats: StatsDelta,
               previous: dict[str, SlaClock] | None = None) -> list[SlaClock]:
     """Assign the lead (and co-handling units) and start their clocks, from now.
 
@@ -360,7 +309,7 @@ def _dispatch(uow: UnitOfWork, appeal: Appeal, unit_id: str, co_unit_ids: list[s
             clock.version = replaced.version
         uow.put(clock, label=f"clock:{clock.name}")
     for stale in previous.values():
-        if stale.name in LEAD_CLOCKS or stale.name.startswith("co:"):
+        if stale.name in LEAD_CLOCK_NAMES or stale.name.startswith("co:"):
             uow.delete(stale, label=f"clock:{stale.name}")
     for co_unit in previous_co - set(co_unit_ids):
         uow.delete(CoTask(unit_id=co_unit, appeal_id=appeal.appeal_id), label="cotask")
@@ -420,8 +369,9 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
 
     original = _find_duplicate(enterprise, sub) if (enterprise and not confidential) else None
     if original is not None:
-        _merge_onto(uow, appeal, original, record, automatic=True)
+        merge_onto(uow, appeal, original, record, automatic=True)
         result.duplicate_of = original.appeal_id
+        result.clocks = list(clocks_of(original.appeal_id).values())  # the deadlines the matter is handled on
     else:
         if confidential:
             result.receipt_code = new_receipt_code()
@@ -432,7 +382,7 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
                                         "contact_name": sub.contact_name, "contact_phone": sub.contact_phone})
         rule = routing.route(routing.rule_cache.get(), sub.category, sub.district, sub.title, sub.content, sub.subject_unit_id)
         if rule is not None:
-            result.clocks = _dispatch(uow, appeal, rule.unit_id, [], auto=True, stats=stats)
+            result.clocks = dispatch(uow, appeal, rule.unit_id, [], auto=True, stats=stats)
         else:
             uow.emit("appeal.awaiting_dispatch", {"appeal_id": appeal_id, "ticket_no": ticket_no},
                      [f"org:{u}" for u in dispatch_centre_ids()])
@@ -456,7 +406,7 @@ def _find_duplicate(enterprise_uscc: str, sub: Submission) -> Appeal | None:
     return next(a for a in candidates if a.appeal_id == match.appeal_id)
 
 
-def _merge_onto(uow: UnitOfWork, appeal: Appeal, original: Appeal, record: ChannelRecord, automatic: bool) -> None:
+def merge_onto(uow: UnitOfWork, appeal: Appeal, original: Appeal, record: ChannelRecord, automatic: bool) -> None:
     appeal.status = MERGED
     appeal.duplicate_of = original.appeal_id
     original.channels = list(original.channels or []) + [record]
@@ -472,7 +422,7 @@ def _merge_onto(uow: UnitOfWork, appeal: Appeal, original: Appeal, record: Chann
                                          "merged_ticket_no": appeal.ticket_no, "channel": record.channel}, recipients)
 
 
-# -- reading --------------------------------------------------------------------------------------
+# -- reading: every read takes the caller and applies access itself --------------------------------
 def resource(appeal: Appeal) -> Resource:
     parties = {p for p in (appeal.enterprise_uscc, appeal.submitter_org, appeal.assignee_unit) if p}
     parties |= set(appeal.co_units or [])
@@ -480,16 +430,12 @@ def resource(appeal: Appeal) -> Resource:
 
 
 def load(appeal_id: str) -> Appeal:
+    """An appeal by id, with no access check: for this platform's own use cases and jobs, never a
+    view's answer (views call `read`, which checks)."""
     try:
         return Appeal.get(appeal_id, consistent_read=True)
     except Appeal.DoesNotExist:
         raise NotFound(f"No appeal {appeal_id}.") from None
-
-
-def load_visible(caller: Principal, appeal_id: str) -> Appeal:
-    appeal = load(appeal_id)
-    require(caller, READ, resource(appeal))
-    return appeal
 
 
 def clocks_of(appeal_id: str) -> dict[str, SlaClock]:
@@ -511,244 +457,127 @@ def relations(caller: Principal, appeal: Appeal) -> set[str]:
     return found
 
 
-# -- actions --------------------------------------------------------------------------------------
 @dataclass
-class ActionResult:
+class AppealView:
+    """An appeal as one caller may see it: what the presenter needs, read once, access applied."""
+
     appeal: Appeal
     clocks: dict[str, SlaClock]
+    records: list[AuditRecord]  # the newest TIMELINE_LIMIT, this request's own included
+    relations: set[str]
+    receipt_holder: bool = False
+    for_enterprise: bool = False
+    unit_names: dict[str, str] = field(default_factory=dict)
 
 
-def authorise(caller: Principal | None, appeal: Appeal, action: str, receipt_holder: bool = False) -> set[str]:
-    """404 if the caller cannot see it, 403 if not theirs to do, 409 if not in this status."""
-    transition = TRANSITIONS[action]
-    if receipt_holder:
-        rel = {SUBMITTER}
-    else:
-        if caller is None:
-            raise_unauthenticated()
-        require(caller, READ, resource(appeal))
-        rel = relations(caller, appeal)
-    if not rel & transition.actors:
-        raise Forbidden(f"'{action}' is not yours to do on this appeal.")
-    if appeal.status not in transition.from_statuses:
-        raise Conflict(f"'{action}' is not allowed while the appeal is {appeal.status}.")
-    return rel
-
-
-def _meet(uow: UnitOfWork, clock: SlaClock | None, stats: StatsDelta, unit_id: str | None, district: str, counter: str | None) -> None:
-    """Meet a clock now; count it in the unit's rates unless its breach was already counted."""
-    if clock is None or clock.met_at is not None:
-        return
-    now = uow.now
-    late = clock.due_at <= now
-    if counter and not clock.is_breached:
-        stats.add(unit_id, district, now, **{f"{counter}_due": 1}, **({} if late else {f"{counter}_on_time": 1}))
-    clock.mark_met(now)
-    if late and not clock.is_breached:
-        clock.breached_at = clock.due  # met late before the sweeper noticed: still a breach
-    uow.put(clock, label=f"clock:{clock.name}")
-
-
-def act(uow: UnitOfWork, caller: Principal | None, appeal_id: str, action: str, payload: dict[str, Any],
-        receipt_code: str | None = None, client_address: str = "") -> ActionResult:
-    appeal = load(appeal_id) if receipt_code is None else load_by_receipt(receipt_code, client_address, uow.now)
-    authorise(caller, appeal, action, receipt_holder=receipt_code is not None)
-    if receipt_code is not None:
-        uow.act_as(reporter_pseudonym(appeal.appeal_id), SEALED_ROLE, SEALED_ORG)
-    clocks = clocks_of(appeal.appeal_id)
-    stats = StatsDelta()
-    now = uow.now
+def view_of(appeal: Appeal, clocks: dict[str, SlaClock], caller: Principal | None, receipt_holder: bool = False,
+            pending: list[AuditRecord] = ()) -> AppealView:
+    """The view of an appeal already loaded and authorised; `pending` are this request's audit records."""
     entity = owner(appeal.appeal_id)
-    lead = appeal.assignee_unit
-    notify_enterprise = [f"org:{p}" for p in sorted({appeal.enterprise_uscc, appeal.submitter_org} - {None})]
-    if appeal.confidential:
-        notify_enterprise = [reporter_pseudonym(appeal.appeal_id)]
-
-    if action == "dispatch":
-        unit_id, co_ids = payload["unit_id"], list(dict.fromkeys(payload.get("co_unit_ids") or []))
-        _check_dispatch_target(appeal, unit_id, co_ids)
-        clocks = {c.name: c for c in _dispatch(uow, appeal, unit_id, co_ids, auto=False, stats=stats, previous=clocks)}
-    elif action == "accept":
-        appeal.status = IN_PROGRESS
-        appeal.accepted_at = utc_stamp(now)
-        uow.audit(entity, "appeal.accepted", after={"unit_id": lead})
-    elif action == "return":
-        window = clocks.get("feedback_by")
-        if window is not None and window.due_at <= now:
-            raise Conflict("The window for returning this appeal has closed (it ends when the first working day does).")
-        stats.add(lead, appeal.district, now, returns=1)
-        _withdraw_clocks(uow, appeal, clocks)
-        clocks = {}
-        appeal.return_count = int(appeal.return_count or 0) + 1
-        appeal.status, appeal.assignee_unit, appeal.co_units = PENDING_DISPATCH, None, []
-        uow.audit(entity, "appeal.returned", after={"unit_id": lead, "reason": payload["reason"]})
-        uow.emit("appeal.returned", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "unit_id": lead,
-                                     "reason": payload["reason"]}, [f"org:{u}" for u in dispatch_centre_ids()])
-    elif action == "contact":
-        _meet(uow, clocks.get("contact_by"), stats, lead, appeal.district, "contact")
-        appeal.contacted_at = utc_stamp(now)
-        uow.audit(entity, "appeal.contacted", after={"method": payload["method"], "note": payload.get("note", "")})
-    elif action == "feedback":
-        if not appeal.contacted_at:
-            raise Conflict("Contact the enterprise before giving the preliminary opinion.")
-        _meet(uow, clocks.get("feedback_by"), stats, lead, appeal.district, "feedback")
-        appeal.feedback_at, appeal.feedback_text = utc_stamp(now), payload["text"]
-        uow.audit(entity, "appeal.feedback", after={"text": payload["text"]})
-        uow.emit("appeal.feedback", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "text": payload["text"]},
-                 notify_enterprise)
-    elif action == "request-extension":
-        if appeal.pending_extension:
-            raise Conflict("An extension request is already waiting for a decision.")
-        appeal.pending_extension = json.dumps({"working_days": payload["working_days"], "reason": payload["reason"],
-                                               "requested_at": utc_stamp(now), "requested_by": uow.actor_sub}, ensure_ascii=False)
-        uow.audit(entity, "appeal.extension_requested", after={"working_days": payload["working_days"], "reason": payload["reason"]})
-        uow.emit("appeal.extension_requested", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no,
-                                                "working_days": payload["working_days"]},
-                 [f"org:{u}" for u in dispatch_centre_ids() + supervisory_unit_ids()])
-    elif action == "decide-extension":
-        if not appeal.pending_extension:
-            raise Conflict("There is no extension request to decide.")
-        request = json.loads(appeal.pending_extension)
-        appeal.pending_extension = None
-        if payload["approve"]:
-            resolve_by = clocks["resolve_by"]
-            calendar.grant_extension(calendar.get_calendar(now), resolve_by, int(request["working_days"]))
-            uow.put(resolve_by, label="clock:resolve_by")
-            appeal.extension_count = int(appeal.extension_count or 0) + 1
-            stats.add(lead, appeal.district, now, extensions=1)
-            shown = shanghai_iso(resolve_by.due)
-            uow.audit(entity, "appeal.extension_approved", after={"working_days": request["working_days"], "resolve_by": shown})
-            uow.emit("appeal.extension_approved", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no,
-                                                   "resolve_by": shown}, notify_enterprise + [f"org:{lead}"])
-        else:
-            uow.audit(entity, "appeal.extension_refused", after={"working_days": request["working_days"]})
-            uow.emit("appeal.extension_refused", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no}, [f"org:{lead}"])
-    elif action == "resolve":
-        if not appeal.feedback_at:
-            raise Conflict("Give the preliminary opinion (feedback) before resolving.")
-        _meet(uow, clocks.get("resolve_by"), stats, lead, appeal.district, "resolve")
-        stats.add(lead, appeal.district, now, resolved=1)
-        appeal.status, appeal.resolved_at, appeal.resolution = RESOLVED, utc_stamp(now), payload["result"]
-        confirm = calendar.new_clock(calendar.get_calendar(now), entity, CONFIRM_CLOCK, f"days:{get_settings().appeal_auto_close_days}", now,
-                                     warn_fraction=None)
-        existing = clocks.get(CONFIRM_CLOCK)
-        if existing is not None:
-            confirm.version = existing.version  # a reopened appeal resolved again: replace the old one
-        uow.put(confirm, label="clock:confirm_by")
-        clocks[CONFIRM_CLOCK] = confirm
-        uow.audit(entity, "appeal.resolved", after={"result": payload["result"]})
-        uow.emit("appeal.resolved", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "result": payload["result"],
-                                     "confirm_by": shanghai_iso(confirm.due)}, notify_enterprise)
-    elif action == "co-reply":
-        unit_id = caller.org_id
-        task = CoTask.get(unit_id, appeal.appeal_id, consistent_read=True)
-        if task.status != "open":
-            raise Conflict("This unit has already replied.")
-        task.status, task.reply, task.replied_at, task.replied_by = "replied", payload["text"], utc_stamp(now), uow.actor_sub
-        uow.put(task, CoTask.status == "open", label="cotask")
-        _meet(uow, clocks.get(f"co:{unit_id}:reply_by"), stats, None, appeal.district, None)
-        uow.audit(entity, "appeal.co_replied", after={"unit_id": unit_id, "text": payload["text"]})
-        uow.emit("appeal.co_replied", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "unit_id": unit_id},
-                 [f"org:{lead}"])
-    elif action == "confirm":
-        satisfied = bool(payload["satisfied"])
-        stats.add(lead, appeal.district, now, confirmations=1, **({"satisfied": 1} if satisfied else {"reopens": 1}))
-        confirm_clock = clocks.get(CONFIRM_CLOCK)
-        if confirm_clock is not None and confirm_clock.met_at is None:
-            confirm_clock.mark_met(now)
-            uow.put(confirm_clock, label="clock:confirm_by")
-        appeal.satisfied, appeal.confirm_comment = satisfied, payload.get("comment")
-        if satisfied:
-            appeal.status, appeal.closed_at, appeal.closed_reason = CLOSED, utc_stamp(now), "confirmed"
-        else:
-            appeal.status = IN_PROGRESS
-            appeal.reopen_count = int(appeal.reopen_count or 0) + 1
-            resolve_by = clocks.get("resolve_by")
-            if resolve_by is not None:
-                # Reopened against its original deadline: nothing but an extension moves a deadline.
-                resolve_by.met_at = None
-                resolve_by.breached_at = None if resolve_by.due_at > now else resolve_by.breached_at
-                resolve_by.set_deadline(calendar.compute_due(calendar.get_calendar(now), resolve_by.rule, resolve_by.started,
-                                                             int(resolve_by.extra_working_days or 0)))
-                uow.put(resolve_by, label="clock:resolve_by")
-        uow.audit(entity, "appeal.confirmed", after={"satisfied": satisfied, "comment": payload.get("comment")})
-        if not satisfied:
-            uow.emit("appeal.reopened", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no}, [f"org:{lead}"])
-    elif action == "rate":
-        if appeal.rating_speed is not None:
-            raise Conflict("This appeal has been rated already.")
-        appeal.rating_speed, appeal.rating_attitude, appeal.rating_outcome = payload["speed"], payload["attitude"], payload["outcome"]
-        appeal.rating_comment = payload.get("comment")
-        stats.add(lead, appeal.district, now, ratings=1, rating_speed_sum=payload["speed"],
-                  rating_attitude_sum=payload["attitude"], rating_outcome_sum=payload["outcome"])
-        uow.audit(entity, "appeal.rated", after={k: payload.get(k) for k in ("speed", "attitude", "outcome", "comment")})
-    elif action == "supervise":
-        uow.audit(entity, "appeal.supervised", after={"note": payload["note"]})
-        uow.emit("appeal.supervised", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no, "note": payload["note"]},
-                 [f"org:{u}" for u in [lead, *(appeal.co_units or [])] if u])
-    elif action == "merge":
-        try:
-            target = load(payload["into"])
-        except NotFound:
-            raise ValidationFailed([FieldError("into", "no such appeal")]) from None
-        if target.appeal_id == appeal.appeal_id or target.status not in OPEN_STATUSES or target.district != appeal.district:
-            raise ValidationFailed([FieldError("into", "must be another open appeal of the same district")])
-        if bool(target.confidential) != bool(appeal.confidential):
-            # A report merged into an ordinary appeal would show up in its submitter's channels and
-            # timeline; an ordinary appeal merged into a report would follow a sealed case.
-            raise ValidationFailed([FieldError("into", "a confidential report merges only with another confidential report")])
-        _withdraw_clocks(uow, appeal, clocks)
-        clocks = {}
-        appeal.assignee_unit, appeal.co_units = None, []
-        record = next((c for c in appeal.channels or [] if c.appeal_id == appeal.appeal_id), None) or ChannelRecord(
-            channel=appeal.channel, appeal_id=appeal.appeal_id, ticket_no=appeal.ticket_no,
-            submitted_at=appeal.submitted_at, received_at=appeal.received_at, submitted_by=appeal.submitted_by)
-        _merge_onto(uow, appeal, target, record, automatic=False)
-    elif action == "split":
-        target = load(appeal.duplicate_of)
-        target.merged_ids = [i for i in (target.merged_ids or []) if i != appeal.appeal_id]
-        target.channels = [c for c in (target.channels or []) if c.appeal_id != appeal.appeal_id]
-        refresh_index_keys(target)
-        uow.put(target, label="original")
-        uow.audit(owner(target.appeal_id), "appeal.split", after={"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no})
-        uow.audit(entity, "appeal.split", after={"from": target.appeal_id, "reason": payload.get("reason", "")})
-        appeal.status, appeal.duplicate_of = PENDING_DISPATCH, None
-        uow.emit("appeal.awaiting_dispatch", {"appeal_id": appeal.appeal_id, "ticket_no": appeal.ticket_no},
-                 [f"org:{u}" for u in dispatch_centre_ids()])
-    else:  # pragma: no cover - TRANSITIONS and this dispatch are kept in step by a test
-        raise ValueError(action)
-
-    appeal.breached = any(c.is_breached and c.name in LEAD_CLOCKS for c in clocks.values())
-    refresh_index_keys(appeal)
-    uow.put(appeal, label="appeal")  # version-conditioned: two staff acting at once never both win
-    stats.apply(uow)
-    return ActionResult(appeal, clocks)
+    stored = {r.at_seq: r for r in recent_audit(entity, TIMELINE_LIMIT)}
+    stored.update({r.at_seq: r for r in pending if r.entity == entity})
+    records = [stored[key] for key in sorted(stored)][-TIMELINE_LIMIT:]
+    return AppealView(
+        appeal=appeal, clocks=clocks, records=records,
+        relations={SUBMITTER} if receipt_holder else (relations(caller, appeal) if caller else set()),
+        receipt_holder=receipt_holder, for_enterprise=receipt_holder or (caller is not None and caller.role == ENTERPRISE),
+        unit_names=units.names(),
+    )
 
 
-def _check_dispatch_target(appeal: Appeal, unit_id: str, co_ids: list[str]) -> None:
-    units.get(unit_id, "unit_id")
-    errors = []
-    for i, co in enumerate(co_ids):
-        try:
-            units.get(co, f"co_unit_ids[{i}]")
-        except ValidationFailed as error:
-            errors += error.errors
-        if co == unit_id:
-            errors.append(FieldError(f"co_unit_ids[{i}]", "is the lead unit"))
-    if appeal.subject_unit_id and appeal.subject_unit_id in [unit_id, *co_ids]:
-        field_name = "unit_id" if appeal.subject_unit_id == unit_id else f"co_unit_ids[{co_ids.index(appeal.subject_unit_id)}]"
-        errors.append(FieldError(field_name, "is the unit this appeal is about; it cannot handle it"))
-    if errors:
-        raise ValidationFailed(errors)
+def read(caller: Principal, appeal_id: str) -> AppealView:
+    """One appeal with its clocks and timeline, if the caller may see it (404 otherwise)."""
+    appeal = load(appeal_id)
+    require(caller, READ, resource(appeal))
+    return view_of(appeal, clocks_of(appeal_id), caller)
 
 
-def _withdraw_clocks(uow: UnitOfWork, appeal: Appeal, clocks: dict[str, SlaClock]) -> None:
-    """A unit that no longer handles the appeal has no clocks running on it (or sub-tasks)."""
-    for clock in clocks.values():
-        if clock.name in LEAD_CLOCKS or clock.name.startswith("co:"):
-            uow.delete(clock, label=f"clock:{clock.name}")
-    for co_unit in appeal.co_units or []:
-        uow.delete(CoTask(unit_id=co_unit, appeal_id=appeal.appeal_id), label="cotask")
+def read_by_receipt(code: str, client_address: str, now: datetime) -> AppealView:
+    appeal = load_by_receipt(code, client_address, now)
+    return view_of(appeal, clocks_of(appeal.appeal_id), None, receipt_holder=True)
+
+
+@dataclass
+class Page:
+    items: list[Appeal]
+    last_key: dict[str, Any] | None
+
+
+def _page(results) -> Page:
+    items = list(results)
+    return Page(items, results.last_evaluated_key)
+
+
+def enterprise_appeals(caller: Principal, cursor: dict[str, Any] | None, limit: int) -> Page:
+    """The calling enterprise's own appeals, newest first (one Query)."""
+    if caller.role != ENTERPRISE:
+        raise Forbidden("Only an enterprise has appeals of its own.")
+    return _page(Appeal.enterprise_index.query(caller.org_id, scan_index_forward=False, limit=limit, last_evaluated_key=cursor))
+
+
+def unit_resource(unit_id: str) -> Resource:
+    unit = units.find(unit_id)
+    return Resource("unit", unit_id, unit.district, frozenset({unit_id}))
+
+
+def unit_queue(caller: Principal, unit_id: str, status: str | None, breached: bool | None, cursor: dict[str, Any] | None,
+               limit: int) -> Page:
+    """A unit's queue, optionally of one status or only breached ones (one Query per page)."""
+    require(caller, READ, unit_resource(unit_id))
+    condition = Appeal.queue_key.startswith(f"{status}#") if status else None
+    filter_condition = (Appeal.breached == breached) if breached is not None else None
+    return _page(Appeal.unit_queue_index.query(unit_id, condition, filter_condition, limit=limit, last_evaluated_key=cursor))
+
+
+def require_jurisdiction(caller: Principal, district: str) -> None:
+    if not covers(caller.district, district):
+        raise Forbidden("That district is outside your jurisdiction.")
+
+
+def dispatch_queue(caller: Principal, district: str, cursor: dict[str, Any] | None, limit: int) -> Page:
+    """Appeals of a district waiting for the dispatch centre (one Query per page)."""
+    require_jurisdiction(caller, district)
+    return _page(Appeal.dispatch_queue_index.query(district, limit=limit, last_evaluated_key=cursor))
+
+
+def unit_stats(caller: Principal, unit_id: str, period: str) -> dict[str, Any]:
+    require(caller, READ, unit_resource(unit_id))
+    return stats.read(f"unit#{unit_id}", period)
+
+
+def district_stats(caller: Principal, district: str, period: str) -> dict[str, Any]:
+    require_jurisdiction(caller, district)
+    return stats.read(f"district#{district}", period)
+
+
+# -- routing rules (data, edited by administrators) -----------------------------------------------
+def routing_rules(caller: Principal) -> list[RoutingRule]:
+    if caller.role not in (ADMIN, AUDITOR, DISPATCHER_ROLE, SUPERVISOR_ROLE):
+        raise Forbidden("Routing rules are read by administrators, dispatchers, supervisors and auditors.")
+    return list(RoutingRule.query(routing.RULESET))
+
+
+def save_rule(uow: UnitOfWork, caller: Principal, rule_id: str, fields: dict[str, Any],
+              describe: Callable[[RoutingRule], dict[str, Any]]) -> RoutingRule:
+    """Create or replace a routing rule; `describe` is how the audit record shows it (before and after).
+    The rule cache is forgotten once the change has committed, so the next submission routes by it."""
+    if caller.role != ADMIN:
+        raise Forbidden("Only an administrator edits routing rules.")
+    if caller.district not in (get_settings().division_code, CITY):
+        raise Forbidden("Only this stack's administrators edit its routing rules.")
+    units.get(fields["unit_id"], "unit_id")
+    try:
+        rule = RoutingRule.get(routing.RULESET, rule_id, consistent_read=True)
+        before = describe(rule)
+    except RoutingRule.DoesNotExist:
+        rule, before = RoutingRule(ruleset=routing.RULESET, rule_id=rule_id), None
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.updated_at, rule.updated_by = isoformat_utc(uow.now), caller.sub
+    uow.put(rule, label="rule")
+    uow.audit(f"routing-rule#{rule_id}", "routing_rule.saved", before=before, after=describe(rule))
+    uow.after_commit(routing.rule_cache.forget)
+    return rule
 
 
 # -- confidential follow-up and custodian reveal --------------------------------------------------
@@ -773,7 +602,8 @@ def load_by_receipt(code: str, client_address: str = "", now: datetime | None = 
 def reveal_identity(uow: UnitOfWork, caller: Principal, appeal_id: str, reason: str) -> dict[str, Any]:
     if caller.role != CUSTODIAN:
         raise Forbidden("Only a custodian can reveal a reporter's identity.")
-    appeal = load_visible(caller, appeal_id)
+    appeal = load(appeal_id)
+    require(caller, READ, resource(appeal))
     if not appeal.confidential:
         raise Conflict("This appeal is not a confidential report; its submitter is on the case.")
     identity = vault.reveal(appeal_id)
@@ -803,15 +633,15 @@ def on_clock(clock: SlaClock, event: str, uow: UnitOfWork, now: datetime) -> Non
         raise Conflict("the appeal is no longer open")
     unit = clock.name.split(":")[1] if clock.name.startswith("co:") else appeal.assignee_unit
     name = clock.name.split(":")[-1] if clock.name.startswith("co:") else clock.name
-    payload = {"appeal_id": appeal_id, "ticket_no": appeal.ticket_no, "clock": name, "unit_id": unit,
-               "due": shanghai_iso(clock.due)}
+    payload = {"appeal_id": appeal_id, "ticket_no": appeal.ticket_no, "clock": name, "clock_text": clock_words(name),
+               "unit_id": unit, "due": shanghai_iso(clock.due)}
     if event == "warn":
         uow.audit(entity, "appeal.warned", after={"clock": name, "unit_id": unit})
         uow.emit("appeal.clock_warning", payload, [f"org:{unit}"])
         return
     uow.audit(entity, "appeal.breached", after={"clock": name, "unit_id": unit})
     uow.emit("appeal.clock_breached", payload, [f"org:{unit}"] + [f"org:{u}" for u in supervisory_unit_ids()])
-    if clock.name in LEAD_CLOCKS:
+    if clock.name in LEAD_CLOCK_NAMES:
         stats = StatsDelta()
         stats.add(unit, appeal.district, now, **{f"{name.removesuffix('_by')}_due": 1})
         appeal.breached = True

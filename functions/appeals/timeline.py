@@ -9,26 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from functions.appeals.vocabulary import CHANNELS, CONTACT_METHODS, clock_words
 from functions.shared.audit import AuditRecord
 from functions.shared.clock import SHANGHAI, parse_instant
 
 INTERNAL = {"appeal.returned", "appeal.supervised", "appeal.co_replied", "appeal.identity_revealed",
             "appeal.warned", "appeal.extension_requested", "appeal.extension_refused", "appeal.split"}
 
-CHANNEL_WORDS = {
-    "web": "网上提交", "hotline_12345": "12345热线", "district_window": "区（市）窗口",
-    "department": "部门来访", "onsite": "现场走访",
-}
-CLOCK_WORDS = {"contact_by": "2小时内联系", "feedback_by": "1个工作日内反馈", "resolve_by": "15个工作日内办结"}
-
-
 def _words(action: str, data: dict[str, Any], unit_names: dict[str, str]) -> str:
     unit = unit_names.get(data.get("unit_id") or data.get("assignee_unit") or "", data.get("unit_id") or "")
     match action:
         case "appeal.received":
-            return f"{CHANNEL_WORDS.get(data.get('channel'), data.get('channel'))}受理诉求（受理时间 {data.get('received_at')}）"
+            return f"{CHANNELS.zh(data.get('channel'))}受理诉求（受理时间 {data.get('received_at')}）"
         case "appeal.submitted":
-            return f"诉求已提交，编号 {data.get('ticket_no')}（{CHANNEL_WORDS.get(data.get('channel'), data.get('channel'))}）"
+            return f"诉求已提交，编号 {data.get('ticket_no')}（{CHANNELS.zh(data.get('channel'))}）"
         case "appeal.dispatched":
             how = "系统按规则自动分派" if data.get("auto") else "调度中心分派"
             return f"{how}至{unit}办理"
@@ -37,8 +31,7 @@ def _words(action: str, data: dict[str, Any], unit_names: dict[str, str]) -> str
         case "appeal.returned":
             return f"{unit}退回调度中心：{data.get('reason', '')}"
         case "appeal.contacted":
-            method = {"phone": "电话", "onsite": "现场", "message": "留言"}.get(data.get("method"), data.get("method"))
-            return f"办理单位已通过{method}联系企业"
+            return f"办理单位已通过{CONTACT_METHODS.zh(data.get('method'))}联系企业"
         case "appeal.feedback":
             return f"办理单位反馈初步意见：{data.get('text', '')}"
         case "appeal.extension_requested":
@@ -56,15 +49,15 @@ def _words(action: str, data: dict[str, Any], unit_names: dict[str, str]) -> str
         case "appeal.rated":
             return f"企业评价：速度 {data.get('speed')} 分，态度 {data.get('attitude')} 分，结果 {data.get('outcome')} 分"
         case "appeal.duplicate_merged":
-            return f"同一事项经{CHANNEL_WORDS.get(data.get('channel'), data.get('channel'))}再次反映，已合并办理（{data.get('ticket_no')}）"
+            return f"同一事项经{CHANNELS.zh(data.get('channel'))}再次反映，已合并办理（{data.get('ticket_no')}）"
         case "appeal.merged":
             return f"与诉求 {data.get('into_ticket_no')} 为同一事项，已合并办理"
         case "appeal.split":
             return "已从合并中拆分，单独办理"
         case "appeal.breached":
-            return f"超过时限：{CLOCK_WORDS.get(data.get('clock'), data.get('clock'))}"
+            return f"超过时限：{clock_words(data.get('clock'))}"
         case "appeal.warned":
-            return f"即将超时（已过80%）：{CLOCK_WORDS.get(data.get('clock'), data.get('clock'))}"
+            return f"即将超时（已过80%）：{clock_words(data.get('clock'))}"
         case "appeal.supervised":
             return f"督办：{data.get('note', '')}"
         case "appeal.co_replied":

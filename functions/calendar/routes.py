@@ -13,8 +13,6 @@ from functions.calendar.schemas import (
     NoticeSummaryOut,
 )
 from functions.identity.principal import ADMIN
-from functions.refdata.divisions import CITY
-from functions.shared.errors import FieldError, Forbidden, ValidationFailed
 from functions.api.routes import ApiBlueprint, Call
 
 bp = ApiBlueprint(__name__, tag="calendar")
@@ -60,15 +58,6 @@ def notices(call: Call):
     errors=(409,),
 )
 def load_notice(call: Call):
-    if call.caller.district != CITY:
-        raise Forbidden("Only a city administrator loads the national holiday calendar.")
-    body: NoticeIn = call.body
-    if str(body.year) != call.params["year"]:
-        raise ValidationFailed([FieldError("year", f"the body is for {body.year} but the path says {call.params['year']}")])
-    notice = parse_notice(body.model_dump(mode="json"))
-    service.stage_notice(call.uow, notice, loaded_by=call.caller.sub)
-    # The notice, its audit record and its outbox message commit first; the recompute that follows
-    # is idempotent, and loading the same notice again repeats it if this request dies midway.
-    call.uow.commit()
-    recomputed = service.settle_notice(notice.year, call.now)
-    return NoticeLoadedOut(year=body.year, recomputed_clocks=recomputed)
+    notice = parse_notice(call.body.model_dump(mode="json"))
+    settles = service.load_year_notice(call.uow, call.caller, call.params["year"], notice)
+    return NoticeLoadedOut(year=notice.year, recomputed_clocks=settles)

@@ -8,7 +8,7 @@ from functions.shared.schemas import Day, Instant, Schema
 
 
 class DeadlineQuery(Schema):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     start: Instant = Field(alias="from", description="ISO 8601 instant with offset")
     hours: int | None = Field(default=None, ge=1, le=24 * 366)
@@ -30,7 +30,7 @@ class DeadlineOut(Schema):
 
 
 class DaysQuery(Schema):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     start: Day = Field(alias="from")
     to: Day
@@ -52,7 +52,8 @@ class NoticeSummaryOut(Schema):
 
 class NoticeLoadedOut(Schema):
     year: int
-    recomputed_clocks: int
+    recomputed_clocks: int = Field(description="open provisional deadlines this notice settles; they are recomputed once "
+                                               "it is stored")
 
 
 class NoticeHolidayIn(Schema):

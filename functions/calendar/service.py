@@ -20,9 +20,12 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from functions.calendar.engine import PACKAGE_YEARS, Deadline, WorkingDayCalendar
 from functions.calendar.models import DEFAULT_WARN_FRACTION, NOTICE_KIND, CalendarNotice, SlaClock, utc_stamp
 from functions.calendar.notices import YearNotice, dump_notice, notice_to_dict, parse_notice, validate_notice
+from functions.identity.principal import ADMIN, Principal
+from functions.refdata.divisions import CITY
 from functions.shared.audit import UnitOfWork
+from functions.shared.cache import ProcessCache
 from functions.shared.clock import get_clock
-from functions.shared.errors import Conflict, FieldError, ValidationFailed
+from functions.shared.errors import Conflict, FieldError, Forbidden, ValidationFailed
 
 CALENDAR_CACHE_SECONDS = 60
 
@@ -30,29 +33,43 @@ CALENDAR_CACHE_SECONDS = 60
 _RULE = re.compile(r"^(hours|working_days|days):([1-9][0-9]{0,3})$")
 MAX_EXTRA_WORKING_DAYS = 366
 
-_cache: tuple[datetime, WorkingDayCalendar] | None = None
-
 
 # -- the calendar -------------------------------------------------------------------------------
 
 
+class _CalendarSlot:
+    """The process's calendar and the platform time it was built at.
+
+    Its lifetime is on the platform clock, not on `time.monotonic()`: the calendar answers for a
+    given `now`, and a demo clock moved forward (or back) must rebuild it.
+    """
+
+    def __init__(self) -> None:
+        self.built: tuple[datetime, WorkingDayCalendar] | None = None
+
+    def calendar_at(self, now: datetime) -> WorkingDayCalendar:
+        built = self.built
+        if built is not None:
+            built_at, calendar = built
+            # Also rebuilt when `now` is before the build: a demo clock moved back must not pin it.
+            if built_at <= now < built_at + timedelta(seconds=CALENDAR_CACHE_SECONDS):
+                return calendar
+        calendar = WorkingDayCalendar(stored_notices())
+        self.built = (now, calendar)
+        return calendar
+
+
+# The slot is a registered process cache, so `invalidate_calendar_cache()` and `clear_all()` drop it.
+_calendar_slot: ProcessCache[_CalendarSlot] = ProcessCache("calendar.working_day_calendar", _CalendarSlot)
+
+
 def get_calendar(now: datetime | None = None) -> WorkingDayCalendar:
     """The calendar with every loaded notice; rebuilt when the cached one is older than the TTL."""
-    global _cache
-    now = now or get_clock().now()
-    if _cache is not None:
-        built_at, calendar = _cache
-        # Also rebuilt when `now` is before the build: a demo clock moved back must not pin it.
-        if built_at <= now < built_at + timedelta(seconds=CALENDAR_CACHE_SECONDS):
-            return calendar
-    calendar = WorkingDayCalendar(stored_notices())
-    _cache = (now, calendar)
-    return calendar
+    return _calendar_slot.get().calendar_at(now or get_clock().now())
 
 
 def invalidate_calendar_cache() -> None:
-    global _cache
-    _cache = None
+    _calendar_slot.forget()
 
 
 def stored_notice_records() -> list[CalendarNotice]:
@@ -94,6 +111,31 @@ def stage_notice(uow: UnitOfWork, notice: YearNotice, loaded_by: str) -> None:
     uow.emit("calendar.notice_loaded", {"year": notice.year, "source": notice.source}, recipients=[f"user:{loaded_by}"])
 
 
+def load_year_notice(uow: UnitOfWork, caller: Principal, year: str, notice: YearNotice) -> int:
+    """A city administrator loads (or replaces) a year's notice: it is stored with its audit record
+    and outbox message in `uow`, and once committed the open provisional clocks it settles are
+    recomputed (the `settle_notices` job does it again if that is interrupted). Returns how many
+    open provisional clocks the notice settles."""
+    if caller.role != ADMIN or caller.district != CITY:
+        raise Forbidden("Only a city administrator loads the national holiday calendar.")
+    if str(notice.year) != year:
+        raise ValidationFailed([FieldError("year", f"the body is for {notice.year} but the path says {year}")])
+    stage_notice(uow, notice, loaded_by=caller.sub)
+    uow.after_commit(lambda: settle_notice(notice.year, uow.now))
+    calendar = get_calendar(uow.now)
+    return sum(1 for filed_under in _filed_under(calendar, notice.year)
+               for clock in SlaClock.provisional_index.query(str(filed_under)) if clock.is_open)
+
+
+def settle_loaded_notices(now: datetime) -> dict[str, int]:
+    """The job behind `load_year_notice`: recompute open provisional clocks of every year whose notice
+    is loaded (one Query per such year; none left to do is the usual answer)."""
+    calendar = get_calendar(now)
+    years = [int(r.year) for r in stored_notice_records() if int(r.year) >= PACKAGE_YEARS.stop]
+    changed = sum(recompute_provisional_clocks(calendar, year) for year in years)
+    return {"seen": len(years), "changed": changed}
+
+
 def settle_notice(year: int, now: datetime) -> int:
     """After a notice of `year` committed: recompute the open provisional clocks it settles."""
     invalidate_calendar_cache()
@@ -109,6 +151,12 @@ def load_notice(notice: YearNotice, loaded_by: str, now: datetime) -> int:
     return settle_notice(notice.year, now)
 
 
+def _filed_under(calendar: WorkingDayCalendar, year: int) -> list[int]:
+    """The provisional years whose clocks a notice of `year` may settle: `year`, and earlier derived
+    years (a deadline filed under one may have counted into `year` too)."""
+    return [*(y for y in range(PACKAGE_YEARS.stop, year) if not calendar.known_year(y)), year]
+
+
 def recompute_provisional_clocks(calendar: WorkingDayCalendar, year: int) -> int:
     """Recompute the open clocks filed under `year` in `provisional-index` (and under earlier
     derived years, which may have counted into `year` too). Returns how many were rewritten.
@@ -116,9 +164,8 @@ def recompute_provisional_clocks(calendar: WorkingDayCalendar, year: int) -> int
     Each write is conditional on the clock's version and on it still being open; a clock that
     changed meanwhile is skipped, since whoever changed it computed its deadline afresh.
     """
-    earlier_derived = [y for y in range(PACKAGE_YEARS.stop, year) if not calendar.known_year(y)]
     rewritten = 0
-    for filed_under in [*earlier_derived, year]:
+    for filed_under in _filed_under(calendar, year):
         for clock in SlaClock.provisional_index.query(str(filed_under)):
             if not clock.is_open:  # the index lags the table; the condition below is the real guard
                 continue

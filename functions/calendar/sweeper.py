@@ -24,9 +24,15 @@ BATCH = 100
 log = get_logger(__name__)
 
 # owner kind ("appeal" of "appeal#A123") → handler(clock, event, uow, now); the handler adds its
-# writes to the unit of work and may raise Conflict to skip the clock.
+# writes to the unit of work and may raise Conflict to skip the clock. The platforms the stage runs
+# declare them (their plugin.py); start-up installs them here (functions/platforms.py `install`).
 ClockHandler = Callable[[SlaClock, str, UnitOfWork, datetime], None]
 _handlers: dict[str, ClockHandler] = {}
+
+
+def install_clock_handlers(handlers: dict[str, ClockHandler]) -> None:
+    _handlers.clear()
+    _handlers.update(handlers)
 
 
 def register_clock_handler(owner_kind: str, handler: ClockHandler) -> None:
@@ -39,10 +45,12 @@ class SweepResult:
     warned: int = 0
     breached: int = 0
     skipped: int = 0
+    # Clocks whose owner kind no platform of this process handles: left untouched, logged as errors.
+    unhandled: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {"seen": self.seen, "changed": self.warned + self.breached, "warned": self.warned,
-                "breached": self.breached, "skipped": self.skipped}
+                "breached": self.breached, "skipped": self.skipped, "unhandled": self.unhandled}
 
 
 def sweep(now: datetime, limit: int = BATCH) -> SweepResult:
@@ -51,6 +59,14 @@ def sweep(now: datetime, limit: int = BATCH) -> SweepResult:
     for shard in due_shards():
         for clock in SlaClock.due_index.query(shard, SlaClock.next_check <= stamp, limit=limit):
             result.seen += 1
+            handler = _handlers.get(clock.owner.split("#", 1)[0])
+            if handler is None:
+                # Marking it without its owner would breach a deadline nobody is told about, and
+                # the owner's record would never learn it. Leave it due, and say so loudly.
+                result.unhandled += 1
+                log.error("no handler for SLA clock: left due", extra={"fields": {
+                    "owner": clock.owner, "clock": clock.name, "handled_kinds": sorted(_handlers)}})
+                continue
             event = BREACH if clock.due <= stamp else WARN
             request_id = f"sweep#{clock.owner}#{clock.name}#{event}#{clock.version}"
             uow = UnitOfWork("system:sweeper", "system", "platform", request_id, now)
@@ -59,10 +75,8 @@ def sweep(now: datetime, limit: int = BATCH) -> SweepResult:
             else:
                 clock.mark_warned(now)
             uow.put(clock, label="clock")
-            handler = _handlers.get(clock.owner.split("#", 1)[0])
             try:
-                if handler is not None:
-                    handler(clock, event, uow, now)
+                handler(clock, event, uow, now)
                 uow.commit()
             except Conflict:
                 result.skipped += 1  # someone acted on it meanwhile; the next sweep sees the new state

@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from typing import Protocol
 
 from functions.notifications.models import MailboxMessage
 from functions.shared.audit import OutboxMessage
+from functions.shared.cache import KeyedCache
 
-TEXTS = {
-    "appeal.dispatched": "【青诉即办】诉求 {ticket_no}「{title}」已分派至贵单位，请在2小时内联系企业。",
-    "appeal.received": "【青诉即办】您的诉求已受理，编号 {ticket_no}。",
-    "appeal.feedback": "【青诉即办】诉求 {ticket_no} 的初步办理意见：{text}",
-    "appeal.resolved": "【青诉即办】诉求 {ticket_no} 已办理：{result}。请登录平台确认并评价。",
-    "appeal.extension_approved": "【青诉即办】诉求 {ticket_no} 办结期限延至 {resolve_by}。",
-    "appeal.clock_warning": "【青诉即办】诉求 {ticket_no} 的{clock}时限即将届满（{due}）。",
-    "appeal.clock_breached": "【青诉即办】诉求 {ticket_no} 已超过{clock}时限（{due}），请立即办理。",
-    "appeal.duplicate_merged": "【青诉即办】同一事项经其他渠道再次反映，已并入诉求 {ticket_no}。",
-    "appeal.supervised": "【青诉即办】诉求 {ticket_no} 收到督办意见：{note}",
-}
+# Outbox topic → notice text: each platform declares its own (its plugin.py `notices`), and start-up
+# installs them here (functions/platforms.py `install`).
+TEXTS: dict[str, str] = {}
+
+
+def install_texts(texts: dict[str, str]) -> None:
+    TEXTS.clear()
+    TEXTS.update(texts)
 
 
 def render(message: OutboxMessage) -> tuple[str, str]:
@@ -65,27 +62,29 @@ class Inbox:
         ).save()
 
 
-class Directory:
-    """Organisations' notification addresses, read once per organisation per process."""
+def _notify_addresses(org_id: str) -> tuple[str | None, str | None]:
+    from functions.refdata.models import Organisation
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[str | None, str | None]] = {}
+    try:
+        org = Organisation.get(org_id)
+    except Organisation.DoesNotExist:
+        return None, None
+    return org.notify_email, org.notify_phone
+
+
+# Read once per organisation per process, for five minutes (a changed address is used after that).
+_addresses: KeyedCache[str, tuple[str | None, str | None]] = KeyedCache("notifications.addresses", _notify_addresses,
+                                                                        ttl_seconds=300)
+
+
+class Directory:
+    """Organisations' notification addresses (`org:{id}` recipients; people have none here)."""
 
     def lookup(self, recipient: str) -> tuple[str | None, str | None]:
         kind, _, key = recipient.partition(":")
         if kind != "org":
             return None, None
-        with self._lock:
-            if key not in self._cache:
-                from functions.refdata.models import Organisation
-
-                try:
-                    org = Organisation.get(key)
-                    self._cache[key] = (org.notify_email, org.notify_phone)
-                except Organisation.DoesNotExist:
-                    self._cache[key] = (None, None)
-            return self._cache[key]
+        return _addresses.get(key)
 
 
 class EmailChannel:

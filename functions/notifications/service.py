@@ -12,6 +12,7 @@ from datetime import datetime
 from pynamodb.exceptions import UpdateError
 
 from functions.notifications.channels import Channel, channel_for_stage
+from functions.notifications.models import MailboxMessage
 from functions.shared.audit import OUTBOX_SHARDS, OutboxMessage
 from functions.shared.clock import isoformat_utc
 from functions.shared.logs import get_logger
@@ -66,3 +67,9 @@ def _record_failure(message: OutboxMessage, error: str) -> None:
         # Parked: out of the pending index, kept with its error for an operator.
         actions.append(OutboxMessage.pending_shard.remove())
     message.update(actions=actions)
+
+
+def inbox(recipient: str, limit: int = 50) -> list[MailboxMessage]:
+    """A recipient's newest notices (one Query). Who may read which inbox is the caller's concern:
+    the dev mailbox shows any (local and dev stages only); the page will show a person their own."""
+    return list(MailboxMessage.query(recipient, scan_index_forward=False, limit=limit))

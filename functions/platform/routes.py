@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 
-from functions.notifications.models import MailboxMessage
-from functions.platform import jobs_runtime
+from functions.notifications import service as notifications
+from functions.platform import jobs_runtime, service
 from functions.platform.clock import MovableClock, movable_clock
-from functions.identity.access import READ, Resource, require
 from functions.identity.principal import ADMIN, AUDITOR, SUPERVISOR
 from functions.platform.schemas import (
     AuditPageOut,
@@ -21,7 +20,6 @@ from functions.platform.schemas import (
     MailboxQuery,
 )
 from functions.settings import get_settings
-from functions.shared.audit import audit_page
 from functions.shared.clock import get_clock, parse_instant, to_shanghai
 from functions.shared.pagination import decode_cursor, encode_cursor
 from functions.shared.errors import NotFound
@@ -101,7 +99,7 @@ def mailbox(call: Call):
             recipient=m.recipient, topic=m.topic, payload=json.loads(m.payload), message_id=m.message_id,
             at=to_shanghai(parse_instant(m.at_id.split("#")[0])).isoformat()
         )
-        for m in MailboxMessage.query(call.query.recipient, scan_index_forward=False, limit=50)
+        for m in notifications.inbox(call.query.recipient)
     ]
 
 
@@ -113,10 +111,8 @@ def mailbox(call: Call):
     roles=(AUDITOR, ADMIN, SUPERVISOR),
 )
 def audit_trail(call: Call):
-    # Everything in a stack belongs to the stack's jurisdiction; platform routes check finer rules.
-    require(call.caller, READ, Resource("audit trail", call.query.entity, get_settings().division_code))
     cursor = decode_cursor(call.query.cursor, expected={"entity": call.query.entity})
-    records, last_key = audit_page(call.query.entity, call.query.limit, cursor)
+    records, last_key = service.audit_trail(call.caller, call.query.entity, cursor, call.query.limit)
     return AuditPageOut(
         items=[
             AuditRecordOut(

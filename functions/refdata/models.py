@@ -121,3 +121,7 @@ def seed_demo_data() -> int:
     (including ones edited since) are left alone and a second run creates 0.
     """
     return sum(put_if_absent(org, Organisation.org_id) for org in demo_organisations())
+
+
+def seed_organisations() -> dict[str, int]:
+    return {"organisations": seed_demo_data()}

@@ -18,7 +18,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -34,12 +34,14 @@ from pynamodb.transactions import TransactWrite
 
 from functions.shared.clock import isoformat_utc
 from functions.shared.errors import Conflict
+from functions.shared.logs import get_logger
 from functions.shared.models import BaseMeta, table_name
 
 # Pending outbox messages are spread over a few partitions so a busy stack never has one hot key;
 # the relay queries each shard.
 OUTBOX_SHARDS = 4
 MAX_TRANSACTION_ITEMS = 100
+_log = get_logger(__name__)
 
 
 class ActorIndex(GlobalSecondaryIndex):
@@ -142,6 +144,8 @@ class UnitOfWork:
     messages: list[OutboxMessage] = field(default_factory=list)
     # Audit records of this unit, committed or not: a response built before the commit shows them.
     audits: list["AuditRecord"] = field(default_factory=list)
+    # Work that may only happen once the writes are durable (forget a cache they make stale).
+    _after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def for_actor(cls, actor: Any, request_id: str, now: datetime) -> "UnitOfWork":
@@ -202,6 +206,14 @@ class UnitOfWork:
         self.put(message, OutboxMessage.message_id.does_not_exist(), label="outbox")
         return message
 
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Run `work` once this unit has committed (never if it fails or is abandoned).
+
+        The commit is what was acknowledged, so a failure of `work` is logged, not raised: such work
+        must be safe to repeat and done again by a job if it fails (forget a cache, recompute clocks).
+        """
+        self._after_commit.append(work)
+
     # -- commit ---------------------------------------------------------------------------
     @property
     def empty(self) -> bool:
@@ -218,6 +230,15 @@ class UnitOfWork:
         )
 
     def commit(self, client_request_token: str | None = None) -> None:
+        self._write(client_request_token)
+        work, self._after_commit = self._after_commit, []
+        for run in work:
+            try:
+                run()
+            except Exception:  # noqa: BLE001 - committed already; see after_commit
+                _log.exception("work after a commit failed", extra={"fields": {"request_id": self.request_id}})
+
+    def _write(self, client_request_token: str | None) -> None:
         if self.empty:
             return
         size = len(self._puts) + len(self._updates) + len(self._deletes) + len(self._checks)
@@ -256,6 +277,11 @@ class UnitOfWork:
                 conflict.contended = bool(contended) and not failed  # type: ignore[attr-defined]
                 raise conflict from None
             raise
+
+
+def recent_audit(entity: str, limit: int) -> list[AuditRecord]:
+    """An object's newest `limit` audit records, oldest first: one Query, read backwards."""
+    return list(reversed(list(AuditRecord.query(entity, scan_index_forward=False, limit=limit))))
 
 
 def audit_page(entity: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[AuditRecord], dict[str, Any] | None]:

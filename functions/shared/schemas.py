@@ -16,9 +16,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Schema(BaseModel):
-    """Base of every request and response schema: unknown fields are refused, not ignored."""
+    """Base of every request and response schema: unknown fields are refused, not ignored.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Validators are built on first use, not at import (`defer_build`): a cold start imports every
+    schema of the app, and a request uses a few."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 # The years the platform can reason about: the working-day calendar in its present form, and the

@@ -194,6 +194,8 @@ def test_queue_dlq_and_event_wiring():
     assert res["DeadLetterQueueOutbox"]["Properties"]["QueueName"] == "qd-jimo-outbox-dlq"
     event = res["Relay"]["Properties"]["Events"]["RelaySqsEventSource"]
     assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["QueueOutbox", "Arn"]}
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["Properties"]["BatchSize"] == 10  # what Chalice set is kept
     assert "DeadLetterQueueOutboxDepthAlarm" in res
 
 
@@ -268,7 +270,7 @@ def test_senders_may_send_only_to_their_queues():
 
 
 def test_a_job_without_a_declaration_is_not_packaged():
-    with pytest.raises(ValueError, match="no entry in infra/resources.py JOB_ACCESS"):
+    with pytest.raises(ValueError, match="no access declared"):
         finish(jobs={})
 
 

@@ -11,19 +11,6 @@ ZHENGRIXIN = "91370202MA3C4R7K75"  # 青岛正日信企业管理有限公司, �
 HAILIAN = "91370211MA3D2H8N0J"  # 西海岸新区 trade company
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    from functions.appeals import routing, service, vault
-
-    routing.rule_cache.forget()
-    service.units.forget()
-    vault.forget_keys()
-    yield
-    routing.rule_cache.forget()
-    service.units.forget()
-    vault.forget_keys()
-
-
 class AppealsApi:
     def __init__(self, client, token):
         self.client = client

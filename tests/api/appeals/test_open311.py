@@ -137,12 +137,12 @@ def appeal_of(open311, channel_key: str, request_id: str):
 
 
 def act(clock, principal, appeal_id: str, action: str, **payload) -> None:
-    from functions.appeals import service
+    from functions.appeals import states
     from functions.shared.audit import UnitOfWork
 
     clock.advance(minutes=10)
     uow = UnitOfWork.for_actor(principal, uuid.uuid4().hex, clock.now())
-    service.act(uow, principal, appeal_id, action, payload)
+    states.act(uow, principal, appeal_id, action, states.MACHINE.actions[action].body(**payload))
     uow.commit()
 
 

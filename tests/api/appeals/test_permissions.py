@@ -76,6 +76,22 @@ MAY = {
 }
 
 
+# How each demo user stands to the scene's appeal, in the words of the declaration (states.MACHINE).
+RELATION_OF = {"ent-zhengrixin": "submitter", "staff-tax": "lead_unit_staff", "staff-customs": "co_unit_staff",
+               "dispatcher-city": "dispatcher", "supervisor-city": "supervisor"}
+
+
+def test_the_authorisation_matrix_is_the_declaration():
+    """MAY is generated from states.MACHINE's `who` and the users' relations; SCENE is a status each action
+    is declared from. A change to the declaration that this reading of the rules does not expect fails here."""
+    from functions.appeals.states import MACHINE as DECLARED
+
+    assert set(DECLARED.actions) == set(MAY) == set(SCENE)
+    for name, action in DECLARED.actions.items():
+        assert MAY[name] == {user for user, relation in RELATION_OF.items() if relation in action.who}, name
+        assert SCENE[name] in action.frm, name
+
+
 def who(user: str | None) -> str:
     return user or "anonymous"
 

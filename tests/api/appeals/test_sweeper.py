@@ -18,7 +18,7 @@ def mailbox(client, recipient):
 
 def test_warning_then_breach_then_nothing_twice(api, client, clock):
     appeal_id = api.ok(api.submit("ent-zhengrixin"), 201)["id"]
-    assert run_sweep(client) == {"seen": 0, "changed": 0, "warned": 0, "breached": 0, "skipped": 0}
+    assert run_sweep(client) == {"seen": 0, "changed": 0, "warned": 0, "breached": 0, "skipped": 0, "unhandled": 0}
     clock.advance(minutes=96)  # 80% of the 2-hour contact clock
     assert run_sweep(client)["warned"] == 1
     assert run_sweep(client)["seen"] == 0  # idempotent: the warning is not sent twice
