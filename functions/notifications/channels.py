@@ -31,12 +31,15 @@ def install_texts(texts: dict[str, str]) -> None:
 
 def render(message: OutboxMessage) -> tuple[str, str]:
     """(subject, text) of a notice, in the words of TEXTS; a topic without words is still delivered."""
-    data = message.data
+    return render_topic(message.topic, message.data)
+
+
+def render_topic(topic: str, data: dict) -> tuple[str, str]:
     try:
-        text = TEXTS[message.topic].format(**data)
+        text = TEXTS[topic].format(**data)
     except KeyError:
-        text = f"【青岛市服务企业统一平台】{message.topic}：{json.dumps(data, ensure_ascii=False)}"
-    subject = f"{text.split('】', 1)[0].lstrip('【')} · {data.get('ticket_no', message.topic)}"
+        text = f"【青岛市服务企业统一平台】{topic}：{json.dumps(data, ensure_ascii=False)}"
+    subject = f"{text.split('】', 1)[0].lstrip('【')} · {data.get('ticket_no', topic)}"
     return subject, text
 
 

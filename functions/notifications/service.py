@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
+from functions.identity.principal import Principal
 from functions.notifications.channels import Channel, channel_for_stage
 from functions.notifications.models import MailboxMessage
 from functions.shared.audit import OUTBOX_SHARDS, OutboxMessage
@@ -73,3 +74,10 @@ def inbox(recipient: str, limit: int = 50) -> list[MailboxMessage]:
     """A recipient's newest notices (one Query). Who may read which inbox is the caller's concern:
     the dev mailbox shows any (local and dev stages only); the page will show a person their own."""
     return list(MailboxMessage.query(recipient, scan_index_forward=False, limit=limit))
+
+
+def my_notices(caller: Principal, limit: int) -> list[MailboxMessage]:
+    """The caller's newest notices: those to them (`user:{sub}`) and to their organisation
+    (`org:{org_id}`), newest first. Two Queries; nobody reads another's inbox through this."""
+    found = inbox(f"user:{caller.sub}", limit) + inbox(f"org:{caller.org_id}", limit)
+    return sorted(found, key=lambda m: m.at_id, reverse=True)[:limit]
