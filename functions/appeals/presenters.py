@@ -40,7 +40,7 @@ def deadline(clock: SlaClock | None) -> DeadlineOut | None:
     if clock is None:
         return None
     return DeadlineOut(due=parse_utc_stamp(clock.due), met_at=_instant(clock.met_at), breached=clock.is_breached,
-                       provisional=bool(clock.provisional))
+                       provisional=bool(clock.provisional), started=_instant(clock.started_at))
 
 
 def deadlines(clocks: dict[str, SlaClock]) -> DeadlinesOut:
@@ -92,17 +92,18 @@ def submitted(result: SubmitResult) -> SubmitOut:
                      receipt_code=result.receipt_code)
 
 
-def summary(a: Appeal) -> AppealSummaryOut:
+def summary(a: Appeal, clocks: dict[str, SlaClock] | None = None) -> AppealSummaryOut:
     return AppealSummaryOut(
         id=a.appeal_id, ticket_no=a.ticket_no, status=a.status, category=a.category, title=a.title, district=a.district,
         channel=a.channel, submitted_at=_instant(a.submitted_at), received_at=_instant(a.received_at),
         dispatched_at=_instant(a.dispatched_at), assignee_unit=a.assignee_unit, breached=bool(a.breached),
-        duplicate_of=a.duplicate_of,
+        duplicate_of=a.duplicate_of, deadlines=deadlines(clocks) if clocks else None,
     )
 
 
 def page(found: Page) -> AppealPageOut:
-    return AppealPageOut(items=[summary(a) for a in found.items], next_cursor=encode_cursor(found.last_key))
+    return AppealPageOut(items=[summary(a, found.clocks.get(a.appeal_id)) for a in found.items],
+                         next_cursor=encode_cursor(found.last_key))
 
 
 def ticket_ledger(claimed: int, lines: list[TicketLine]) -> TicketLedgerOut:

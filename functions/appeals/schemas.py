@@ -65,6 +65,8 @@ class DeadlineOut(Schema):
     met_at: Instant | None
     breached: bool
     provisional: bool
+    started: Instant | None = Field(default=None, description="when the clock started: with `due`, the page colours a "
+                                                               "countdown at 80% and at breach")
 
 
 class DeadlinesOut(Schema):
@@ -169,6 +171,7 @@ class AppealSummaryOut(Schema):
     assignee_unit: str | None
     breached: bool
     duplicate_of: str | None
+    deadlines: DeadlinesOut | None = Field(default=None, description="the lead clocks, once a unit handles it (queue countdowns)")
 
 
 class AppealPageOut(Schema):

@@ -501,11 +501,19 @@ def read_by_receipt(code: str, client_address: str, now: datetime) -> AppealView
 class Page:
     items: list[Appeal]
     last_key: dict[str, Any] | None
+    # The lead clocks of each listed appeal that has a unit, by appeal id: a queue shows countdowns.
+    clocks: dict[str, dict[str, SlaClock]] = field(default_factory=dict)
 
 
 def _page(results) -> Page:
+    """One page of a list, with the lead clocks of its items: one BatchGetItem by key (at most 100
+    keys a call; a page of 20 is one call), none when no listed appeal has a unit yet."""
     items = list(results)
-    return Page(items, results.last_evaluated_key)
+    keys = [(owner(a.appeal_id), name) for a in items if a.assignee_unit for name in LEAD_CLOCK_NAMES]
+    clocks: dict[str, dict[str, SlaClock]] = {}
+    for clock in SlaClock.batch_get(keys) if keys else ():
+        clocks.setdefault(clock.owner.split("#", 1)[1], {})[clock.name] = clock
+    return Page(items, results.last_evaluated_key, clocks)
 
 
 def enterprise_appeals(caller: Principal, cursor: dict[str, Any] | None, limit: int) -> Page:

@@ -125,11 +125,25 @@ def test_submit_costs_at_most_three_calls(api, client, dynamo_calls, clock):
     assert dynamo_calls.by_operation == {"Query": 1, "UpdateItem": 1, "TransactWriteItems": 1}
 
 
-def test_unit_queue_page_is_one_query(api, client, dynamo_calls, clock):
+def test_unit_queue_page_is_one_query_and_one_batch_of_its_deadlines(api, client, dynamo_calls, clock):
     api.ok(api.submit("ent-zhengrixin"), 201)
     staff = bearer(api.token("staff-tax"))
     client.http.get("/api/units/unit-tax/appeals", headers=staff)
     dynamo_calls.reset()
     page = body(client.http.get("/api/units/unit-tax/appeals?status=dispatched", headers=staff))
     assert len(page["items"]) == 1
+    assert dynamo_calls.by_operation == {"Query": 1, "BatchGetItem": 1}
+    contact = page["items"][0]["deadlines"]["contact_by"]  # what a countdown needs: its start and its due
+    assert contact["started"] == "2026-11-20T10:00:00+08:00" and contact["due"] == "2026-11-20T12:00:00+08:00"
+    assert contact["met_at"] is None and contact["breached"] is False
+
+
+def test_a_list_of_appeals_no_unit_handles_reads_no_deadlines(api, client, dynamo_calls, clock):
+    api.ok(api.submit("ent-zhengrixin", category="suggestion", title="建议优化公园开放时间",
+                      content="建议延长周边公园的开放时间，方便员工下班后锻炼。"), 201)
+    dispatcher = bearer(api.token("dispatcher-city"))
+    client.http.get("/api/dispatch/appeals?district=370202", headers=dispatcher)
+    dynamo_calls.reset()
+    page = body(client.http.get("/api/dispatch/appeals?district=370202", headers=dispatcher))
+    assert [item["deadlines"] for item in page["items"]] == [None]
     assert dynamo_calls.by_operation == {"Query": 1}
