@@ -182,11 +182,35 @@ def _private_bucket(properties: dict) -> dict:
     }
 
 
+# The page uploads straight to the files bucket (the presigned POST of functions/files) and may fetch
+# a download link, from its own origin: the bucket answers CORS for it. The presigned signature is what
+# grants access (the bucket stays private); CORS only lets the page read S3's answer. The local stack
+# gives moto the same rule for its page (infra/local/stack.py `allow_page_origins`).
+FILES_CORS_METHODS = ("GET", "HEAD", "POST")
+FILES_CORS_EXPOSED_HEADERS = ("ETag",)
+FILES_CORS_MAX_AGE_SECONDS = 3600
+
+
+def files_cors_rule(origins: Any) -> dict:
+    """The files bucket's CORS rule (CloudFormation's CorsRule) for the page's origins."""
+    return {"Id": "PageUploadsAndDownloads", "AllowedOrigins": origins, "AllowedMethods": list(FILES_CORS_METHODS),
+            "ExposedHeaders": list(FILES_CORS_EXPOSED_HEADERS), "MaxAge": FILES_CORS_MAX_AGE_SECONDS}
+
+
+# The site's origin: https://<SiteDomainName> when the stage has one (always in the China regions,
+# where the distribution exists only with it). Without one, the distribution's own *.cloudfront.net
+# name cannot be written here: the bucket would then depend on the distribution, the distribution on
+# the API, and the API's role names the bucket, a cycle CloudFormation refuses; CloudFront's domain
+# is admitted instead (the signature, not CORS, decides who may upload or read).
+SITE_ORIGINS = {"Fn::If": ["HasSiteDomain", [{"Fn::Sub": "https://${SiteDomainName}"}], ["https://*.cloudfront.net"]]}
+
+
 def files_bucket_resources(bucket_name: str, stage: str) -> dict[str, dict]:
     return {
         FILES_BUCKET: _private_bucket(
             {
                 "BucketName": bucket_name,
+                "CorsConfiguration": {"CorsRules": [files_cors_rule(SITE_ORIGINS)]},
                 "VersioningConfiguration": {"Status": "Enabled"},
                 "LifecycleConfiguration": {
                     "Rules": [

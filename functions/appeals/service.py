@@ -45,6 +45,7 @@ from functions.appeals.vocabulary import (
 )
 from functions.calendar import service as calendar
 from functions.calendar.models import SlaClock, parse_utc_stamp, shanghai_iso, utc_stamp
+from functions.files import service as files
 from functions.identity.access import READ, Resource, require
 from functions.identity.principal import ADMIN, AUDITOR, CUSTODIAN, ENTERPRISE, STAFF, Principal
 from functions.identity.principal import DISPATCHER as DISPATCHER_ROLE
@@ -333,6 +334,9 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
            client_address: str = "") -> SubmitResult:
     now = uow.now
     sub = _check_submission(caller, sub, now)
+    # Files of the caller's organisation only (422 `attachments[i]`; none: no call). An Open311 channel
+    # (open311.ChannelPrincipal, which carries its `channel`) attaches its media_url, a link its intake checked.
+    files.require_owned(caller, sub.attachments, field="attachments", links=getattr(caller, "channel", None) is not None)
     if caller is None:
         ratelimit.count("appeal-anonymous", client_address or "unknown", ANONYMOUS_SUBMIT_LIMIT, ANONYMOUS_SUBMIT_WINDOW, now)
     confidential = sub.category in CONFIDENTIAL_CATEGORIES

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from functions import platforms
 from functions.notifications import service as notifications
 from functions.platform import jobs_runtime, service
 from functions.platform.clock import MovableClock, movable_clock
@@ -18,6 +19,8 @@ from functions.platform.schemas import (
     JobRunOut,
     MailboxItemOut,
     MailboxQuery,
+    PlatformOut,
+    PlatformsOut,
 )
 from functions.settings import get_settings
 from functions.shared.clock import get_clock, parse_instant, to_shanghai
@@ -33,6 +36,15 @@ bp = ApiBlueprint(__name__, tag="platform")
 def health(call: Call):
     settings = get_settings()
     return HealthOut(status="ok", stage=settings.stage, version=settings.version)
+
+
+@bp.api("/platforms", summary="The business platforms this stage lists, in its order, and whether each is built",
+        response=PlatformsOut, roles=None)
+def stage_platforms(call: Call):
+    # From the stage's settings and the packages present: no table is read. Core packages are not listed.
+    built = {plugin.name for plugin in platforms.enabled()}
+    listed = dict.fromkeys(name for name in get_settings().platforms if name not in platforms.CORE)
+    return PlatformsOut(items=[PlatformOut(name=name, built=name in built) for name in listed])
 
 
 @bp.api("/openapi.json", summary="This document", roles=None)

@@ -70,3 +70,12 @@ class AuditRecordOut(Schema):
 class AuditPageOut(Schema):
     items: list[AuditRecordOut]
     next_cursor: str | None
+
+
+class PlatformOut(Schema):
+    name: str = Field(description="the platform's name in the stage's PLATFORMS setting, e.g. appeals")
+    built: bool = Field(description="whether this deployment has the platform's package (false: listed, not built yet)")
+
+
+class PlatformsOut(Schema):
+    items: list[PlatformOut]

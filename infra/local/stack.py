@@ -62,6 +62,185 @@ def compact_threshold_from_env() -> int:
     return int(os.environ.get("LOCAL_JOURNAL_COMPACT_ENTRIES", DEFAULT_COMPACT_THRESHOLD))
 
 
+# -- browser uploads: S3's POST Object, as S3 answers it ---------------------------------------------
+# The page uploads straight to the bucket with the presigned POST the API grants (functions/files),
+# from its own origin to moto's port, as it does to S3 on AWS. moto's own handling of such a form
+# checks neither its signature nor its policy (size, type, key), answers no CORS headers (the page
+# could not read the answer), and carries no Authorization header, so the journal would not see it
+# as a write (gone after a restart). `BrowserUploads` answers it as S3 does instead.
+
+class _PostRefused(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _signing_key(secret: str, day: str, region: str, service: str) -> bytes:
+    import hashlib
+    import hmac
+
+    key = ("AWS4" + secret).encode()
+    for part in (day, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return key
+
+
+def check_post_policy(bucket: str, fields: dict[str, str], size: int, secret: str, now: Any = None) -> dict[str, str]:
+    """Check a browser upload form as S3 does (signature V4, expiry, every condition, no field the
+    policy does not name, content-length-range); returns the fields by lower-case name, or raises
+    `_PostRefused` with S3's status, code and message."""
+    import base64
+    import hashlib
+    import hmac
+    from datetime import datetime, timezone
+
+    by_name = {name.lower(): value for name, value in fields.items()}
+    for required in ("policy", "x-amz-signature", "x-amz-credential", "x-amz-algorithm", "x-amz-date", "key"):
+        if required not in by_name:
+            raise _PostRefused(400, "InvalidArgument", f"Bucket POST must contain a field named '{required}'.")
+    if by_name["x-amz-algorithm"] != "AWS4-HMAC-SHA256":
+        raise _PostRefused(400, "InvalidArgument", "Only AWS4-HMAC-SHA256 is supported.")
+    scope = by_name["x-amz-credential"].split("/")
+    if len(scope) != 5 or scope[3] != "s3" or scope[4] != "aws4_request":
+        raise _PostRefused(400, "InvalidArgument", "The x-amz-credential field is malformed.")
+    key = _signing_key(secret, scope[1], scope[2], "s3")
+    expected = hmac.new(key, by_name["policy"].encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, by_name["x-amz-signature"]):
+        raise _PostRefused(403, "SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature you provided.")
+    try:
+        policy = json.loads(base64.b64decode(by_name["policy"]))
+        expiration = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+        conditions = policy["conditions"]
+    except (ValueError, KeyError, TypeError):
+        raise _PostRefused(400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON.") from None
+    if (now or datetime.now(timezone.utc)) >= expiration:
+        raise _PostRefused(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+    values = {**by_name, "bucket": bucket}
+    covered = {"policy", "x-amz-signature", "file"}
+    for condition in conditions:
+        if isinstance(condition, dict) and len(condition) == 1:
+            ((name, wanted),) = condition.items()
+            operator, name = "eq", name.lower()
+        elif isinstance(condition, list) and len(condition) == 3 and condition[0] in ("eq", "starts-with"):
+            operator, name, wanted = condition[0], str(condition[1]).lstrip("$").lower(), condition[2]
+        elif isinstance(condition, list) and len(condition) == 3 and condition[0] == "content-length-range":
+            if not int(condition[1]) <= size:
+                raise _PostRefused(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size")
+            if size > int(condition[2]):
+                raise _PostRefused(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+            continue
+        else:
+            raise _PostRefused(400, "InvalidPolicyDocument",
+                               f"Invalid Policy: Invalid Simple-Condition: {json.dumps(condition)}")
+        covered.add(name)
+        value = values.get(name, "")
+        if not (value == wanted if operator == "eq" else value.startswith(str(wanted))):
+            raise _PostRefused(403, "AccessDenied",
+                               f"Invalid according to Policy: Policy Condition failed: {json.dumps(condition)}")
+    extra = sorted(name for name in by_name if name not in covered and not name.startswith("x-ignore-"))
+    if extra:
+        raise _PostRefused(403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {', '.join(extra)}")
+    return by_name
+
+
+def _bucket_cors_headers(bucket: str, origin: str, method: str) -> dict[str, str]:
+    """What S3 adds to an answer for `origin`: from the first CORS rule of the bucket that allows it."""
+    if not origin:
+        return {}
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+    from moto.s3.utils import cors_matches_origin
+
+    found = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets.get(bucket)
+    for rule in (found.cors if found is not None else []):
+        if cors_matches_origin(origin, rule.allowed_origins or []) and method in (rule.allowed_methods or []):
+            headers = {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Methods": ", ".join(rule.allowed_methods),
+                       "Vary": "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"}
+            if rule.exposed_headers:
+                headers["Access-Control-Expose-Headers"] = ", ".join(rule.exposed_headers)
+            return headers
+    return {}
+
+
+class BrowserUploads:
+    """S3's browser-based upload (POST Object with a V4-signed policy) in front of moto's app.
+
+    A multipart POST to a bucket without an Authorization header is checked as S3 checks it
+    (`check_post_policy`), then stored as the PutObject it amounts to, signed with the form's own
+    credential scope so the journal records it as the S3 write it is; the answer is S3's (204, or
+    `success_action_status`), with the CORS headers the bucket's configuration gives the page's
+    origin. Refusals are S3's XML errors (403 policy/signature, 400 EntityTooLarge...). Anything
+    else goes to `app` unchanged; moto answers preflights and signed reads from the bucket's CORS
+    configuration itself.
+    """
+
+    def __init__(self, app: Any, secret: Any):
+        self.app = app
+        self.secret = secret  # () -> the secret key the API signs with
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        bucket = path.strip("/")
+        if (environ.get("REQUEST_METHOD") != "POST" or "HTTP_AUTHORIZATION" in environ or not bucket or "/" in bucket
+                or not environ.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data")):
+            return self.app(environ, start_response)
+        from werkzeug.formparser import parse_form_data
+        from werkzeug.wrappers import Response
+
+        origin = environ.get("HTTP_ORIGIN", "")
+        _, form, files = parse_form_data(environ)
+        upload = files.get("file")
+        cors = _bucket_cors_headers(bucket, origin, "POST")
+        try:
+            if upload is None or len(files) != 1:
+                raise _PostRefused(400, "InvalidArgument", "POST requires exactly one file upload per request.")
+            data = upload.read()
+            fields = check_post_policy(bucket, {name: form[name] for name in form}, len(data), self.secret())
+            stored = Response.from_app(self.app, self._put_environ(environ, bucket, fields, data), buffered=True)
+            if stored.status_code >= 300:
+                answer = Response(stored.get_data(), stored.status_code, {"Content-Type": "application/xml"})
+            else:
+                answer = self._success(environ, bucket, fields, stored.headers.get("ETag", ""))
+        except _PostRefused as refused:
+            from xml.sax.saxutils import escape
+
+            xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{refused.code}</Code>'
+                   f"<Message>{escape(refused.message)}</Message><RequestId>{uuid.uuid4().hex}</RequestId></Error>")
+            answer = Response(xml, refused.status, {"Content-Type": "application/xml"})
+        answer.headers.update(cors)
+        return answer(environ, start_response)
+
+    @staticmethod
+    def _put_environ(environ: dict[str, Any], bucket: str, fields: dict[str, str], data: bytes) -> dict[str, Any]:
+        from urllib.parse import quote
+
+        from werkzeug.test import EnvironBuilder
+
+        headers = {"Host": environ.get("HTTP_HOST", "127.0.0.1"), "X-Amz-Date": fields["x-amz-date"],
+                   "Authorization": f"AWS4-HMAC-SHA256 Credential={fields['x-amz-credential']}, SignedHeaders=host, "
+                                    f"Signature={fields['x-amz-signature']}"}
+        kept = ("cache-control", "content-disposition", "content-encoding")
+        headers.update({name: value for name, value in fields.items() if name.startswith("x-amz-meta-") or name in kept})
+        return EnvironBuilder(path="/" + quote(bucket) + "/" + quote(fields["key"], safe="/~"), method="PUT", data=data,
+                              headers=headers, content_type=fields.get("content-type", "binary/octet-stream")).get_environ()
+
+    @staticmethod
+    def _success(environ: dict[str, Any], bucket: str, fields: dict[str, str], etag: str) -> Any:
+        from xml.sax.saxutils import escape
+
+        from werkzeug.wrappers import Response
+
+        status = fields.get("success_action_status", "204")
+        if status == "201":
+            location = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}/{bucket}/{fields['key']}"
+            xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>{escape(location)}</Location>'
+                   f"<Bucket>{escape(bucket)}</Bucket><Key>{escape(fields['key'])}</Key>"
+                   f"<ETag>{escape(etag)}</ETag></PostResponse>")
+            return Response(xml, 201, {"Content-Type": "application/xml", "ETag": etag})
+        return Response(b"", 200 if status == "200" else 204, {"ETag": etag})
+
+
 class MotoService:
     """moto's WSGI app on a loopback port, replayed from and journaled to `data_dir`.
 
@@ -88,6 +267,7 @@ class MotoService:
         return self._journaling
 
     def start(self) -> str:
+        from moto.moto_server import werkzeug_app
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import ThreadedWSGIServer
 
@@ -95,6 +275,11 @@ class MotoService:
         from infra.local.journal import JournalingApp, remove_stale_temp, replay_journal
 
         moto_transactions.install()  # item-level rollback: a transaction's cost no longer grows with the tables
+        # moto's server answers every request with `Access-Control-Allow-Origin: *` (flask-cors) unless
+        # told not to: any page in the developer's browser could then read and write these tables.
+        # Without it, as on AWS, only the files bucket answers CORS, for the origins its
+        # configuration names (the local stack's page, `allow_page_origins`).
+        werkzeug_app.DISABLE_GLOBAL_CORS = True
 
         class MotoServer(ThreadedWSGIServer):
             request_queue_size = LISTEN_BACKLOG
@@ -116,7 +301,8 @@ class MotoService:
             except Exception:  # noqa: BLE001 - the journal is unchanged; serve from it, compact another time
                 log.exception("compaction at start-up failed; the journal is unchanged")
             self.timings["compaction"] = time.perf_counter() - compacted_at
-        self._server = MotoServer("127.0.0.1", self.port, self._journaling, handler=MotoRequestHandler)
+        uploads = BrowserUploads(self._journaling, secret=lambda: os.environ.get("AWS_SECRET_ACCESS_KEY", ""))
+        self._server = MotoServer("127.0.0.1", self.port, uploads, handler=MotoRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
         self._thread.start()
         self.timings["start"] = time.perf_counter() - started
@@ -155,6 +341,38 @@ def create_resources(app: Any) -> dict[str, int]:
         s3.create_bucket(Bucket=settings.bucket_name)
         created["buckets"] += 1
     return created
+
+
+def page_origins(url: str) -> list[str]:
+    """The origins a browser may show the local page under: the address printed, and `localhost`."""
+    port = url.rsplit(":", 1)[1]
+    return [url, f"http://localhost:{port}"]
+
+
+def allow_page_origins(origins: list[str]) -> bool:
+    """Give the stage bucket the CORS rule the stage's bucket has on AWS (infra/resources.py
+    `files_cors_rule`), for the local page's origins, so the page can upload to it (moto's port is
+    another origin) and read the answer. Written only when it differs (a journal snapshot keeps no
+    CORS configuration, and the port may change); returns whether it was written."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from functions.settings import get_settings
+    from infra.resources import files_cors_rule
+
+    rule = files_cors_rule(list(origins))
+    wanted = [{"ID": rule["Id"], "AllowedMethods": rule["AllowedMethods"], "AllowedOrigins": rule["AllowedOrigins"],
+               "ExposeHeaders": rule["ExposedHeaders"], "MaxAgeSeconds": rule["MaxAge"]}]
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = get_settings().bucket_name
+    try:
+        current = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    except ClientError:
+        current = None
+    if current == wanted:
+        return False
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": wanted})
+    return True
 
 
 class JobDriver(threading.Thread):
@@ -431,6 +649,8 @@ class LocalStack:
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
         self.server = LocalDevServer(app, config, "127.0.0.1", self.port, handler_cls=_handler_class(), server_cls=_server_class())
+        # The page uploads straight to the bucket (moto's port: another origin), as it does on AWS.
+        created["bucket_cors"] = int(allow_page_origins(page_origins(self.url)))
         threading.Thread(target=self.server.server.serve_forever, name="http", daemon=True).start()
         if self.run_jobs:
             self.jobs = JobDriver(app)

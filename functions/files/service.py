@@ -1,0 +1,197 @@
+"""Files: grant an upload, read one back, and check the references an object attaches. No Chalice.
+
+The bytes never pass through the API. `grant_upload` records the file (status "pending") in the
+caller's unit of work and answers an S3 presigned POST that allows exactly one object: the key
+`uploads/{org}/{file_id}`, the declared Content-Type, 1..size bytes, for UPLOAD_SECONDS. The
+browser sends the form straight to the stage's bucket (on AWS the bucket's CORS rule admits the
+site's origin, infra/resources.py; locally the stack gives moto the same rule, infra/local). A file
+is its uploader's organisation's: only that organisation reads it back (`read`: metadata and a
+presigned GET of DOWNLOAD_SECONDS; anyone else gets 404) and only that organisation may attach it
+(`require_owned`, which a platform calls where an object takes attachments, e.g. appeals' submit).
+
+A reference is `file:{file_id}`. Anonymous callers attach nothing.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from functions.files.models import FileRecord
+from functions.identity.principal import READ_ONLY_ROLES, Principal
+from functions.settings import get_settings
+from functions.shared.audit import UnitOfWork
+from functions.shared.cache import ProcessCache
+from functions.shared.clock import isoformat_utc
+from functions.shared.errors import FieldError, Forbidden, NotFound, ValidationFailed
+
+MAX_SIZE = 10 * 1024 * 1024  # 10 MiB
+UPLOAD_SECONDS = 15 * 60  # how long the upload form may be sent
+DOWNLOAD_SECONDS = 5 * 60  # how long a download link works
+PENDING = "pending"
+REF_PREFIX = "file:"
+# What may be uploaded: the type the form must declare, and the endings its file name may have.
+ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "application/msword": (".doc",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.ms-excel": (".xls",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+}
+_REF = re.compile(r"^file:([0-9a-f]{32})$")
+_LINK_SCHEMES = ("https://", "http://")
+
+
+def _new_client() -> Any:
+    import boto3  # here, not at import: most requests never touch the bucket
+    from botocore.config import Config
+
+    settings = get_settings()
+    config = Config(
+        signature_version="s3v4",
+        # A local endpoint (moto on a loopback port) has no bucket subdomains.
+        s3={"addressing_style": "path" if settings.aws_endpoint_url else "virtual"},
+        connect_timeout=2, read_timeout=5, retries={"max_attempts": 2},
+    )
+    return boto3.client("s3", region_name=settings.region, endpoint_url=settings.aws_endpoint_url, config=config)
+
+
+_s3 = ProcessCache("files.s3-client", _new_client)
+
+
+def object_key(org_id: str, file_id: str) -> str:
+    return f"uploads/{org_id}/{file_id}"
+
+
+def allowed_types_text() -> str:
+    return "; ".join(f"{kind} ({', '.join(endings)})" for kind, endings in ALLOWED_TYPES.items())
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A granted upload: the record, and the form the browser POSTs to `url` (the fields, then the file)."""
+
+    record: FileRecord
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Download:
+    record: FileRecord
+    url: str
+    expires_in: int
+
+
+def _check(filename: str, content_type: str, size: int) -> None:
+    errors = []
+    endings = ALLOWED_TYPES.get(content_type)
+    if endings is None:
+        errors.append(FieldError("content_type", f"is not accepted; upload one of: {allowed_types_text()}"))
+    elif not filename.lower().endswith(endings):
+        errors.append(FieldError("filename", f"a {content_type} file's name ends in {' or '.join(endings)}"))
+    if not 1 <= size <= MAX_SIZE:
+        errors.append(FieldError("size", f"must be 1 to {MAX_SIZE} bytes (10 MiB)"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def grant_upload(uow: UnitOfWork, caller: Principal, filename: str, content_type: str, size: int) -> Upload:
+    """Record a pending file of the caller's organisation and sign the one upload that may fill it."""
+    if caller.role in READ_ONLY_ROLES:
+        raise Forbidden(f"A {caller.role} uploads nothing.")
+    _check(filename, content_type, size)
+    file_id = uuid.uuid4().hex
+    record = FileRecord(
+        file_id=file_id, owner_sub=caller.sub, owner_org=caller.org_id, district=caller.district, name=filename,
+        content_type=content_type, size=size, status=PENDING, created_at=isoformat_utc(uow.now),
+        object_key=object_key(caller.org_id, file_id),
+    )
+    uow.put(record, FileRecord.file_id.does_not_exist(), label="file")
+    uow.audit(f"file#{file_id}", "file.upload_granted",
+              after={"name": filename, "content_type": content_type, "size": size, "owner_org": caller.org_id})
+    post = _s3.get().generate_presigned_post(
+        Bucket=get_settings().bucket_name,
+        Key=record.object_key,
+        Fields={"Content-Type": content_type},
+        # boto3 adds {"bucket"}, {"key"} and the signature's own fields; S3 refuses any other field.
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, size]],
+        ExpiresIn=UPLOAD_SECONDS,
+    )
+    return Upload(record, post["url"], dict(post["fields"]), UPLOAD_SECONDS)
+
+
+def _owned(caller: Principal, record: FileRecord | None) -> bool:
+    return record is not None and record.owner_org == caller.org_id
+
+
+def read(caller: Principal, file_id: str) -> Download:
+    """The file's metadata and a short-lived download link: for its owner's organisation only (404 otherwise)."""
+    try:
+        record = FileRecord.get(file_id)
+    except FileRecord.DoesNotExist:
+        record = None
+    if not _owned(caller, record):
+        raise NotFound(f"No file {file_id}.")
+    url = _s3.get().generate_presigned_url(
+        "get_object",
+        Params={"Bucket": get_settings().bucket_name, "Key": record.object_key,
+                "ResponseContentType": record.content_type, "ResponseContentDisposition": content_disposition(record.name)},
+        ExpiresIn=DOWNLOAD_SECONDS,
+    )
+    return Download(record, url, DOWNLOAD_SECONDS)
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the file's own name (RFC 6266: an ASCII fallback, then the UTF-8 name)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def parse_ref(ref: str) -> str | None:
+    """`file:{file_id}` → the id; anything else → None."""
+    match = _REF.match(ref)
+    return match.group(1) if match else None
+
+
+def require_owned(caller: Principal | None, refs: Iterable[str], field: str = "attachments", *,
+                  links: bool = False) -> list[FileRecord]:
+    """Every reference names a file of the caller's organisation, or 422 naming each one that does not
+    (`attachments[1]`): a file of another organisation and no file at all are refused alike, so a
+    reference does not tell whether it exists. No references: no call. Otherwise one consistent
+    BatchGetItem for all of them (an object takes at most a few).
+
+    `links=True` also admits http(s) links, unchecked: an intake channel's own media (Open311's
+    `media_url`, which its intake checked), not a file of this stage. Anonymous callers attach nothing.
+    """
+    refs = list(refs)
+    if not refs:
+        return []
+    if caller is None:
+        raise ValidationFailed([FieldError(field, "only a signed-in caller attaches files; an anonymous report carries none")])
+    errors: list[tuple[int, FieldError]] = []
+    wanted: dict[str, int] = {}  # file id → its position
+    for position, ref in enumerate(refs):
+        name = f"{field}[{position}]"
+        if links and ref.lower().startswith(_LINK_SCHEMES):
+            continue
+        file_id = parse_ref(ref)
+        if file_id is None:
+            errors.append((position, FieldError(name, "is not a file reference (file:<id>, from POST /api/files)")))
+        elif file_id in wanted:
+            errors.append((position, FieldError(name, "is attached twice")))
+        else:
+            wanted[file_id] = position
+    found = {r.file_id: r for r in FileRecord.batch_get(list(wanted), consistent_read=True)} if wanted else {}
+    for file_id, position in wanted.items():
+        if not _owned(caller, found.get(file_id)):
+            errors.append((position, FieldError(f"{field}[{position}]", "is not a file of your organisation")))
+    if errors:
+        raise ValidationFailed([error for _, error in sorted(errors, key=lambda pair: pair[0])])
+    return [found[file_id] for file_id in wanted]
+
