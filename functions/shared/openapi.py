@@ -85,12 +85,14 @@ def security_schemes() -> dict[str, dict[str, Any]]:
     return {name: dict(scheme) for name, scheme in _SECURITY_SCHEMES.items()}
 
 
-def _schema_ref(model: Any, components: dict[str, Any]) -> dict[str, Any]:
+def _schema_ref(model: Any, components: dict[str, Any], mode: str = "serialization") -> dict[str, Any]:
+    """A component for `model`: as a client must send it (`validation`: a field with a default is
+    optional) or as the API answers it (`serialization`: every field is there)."""
     origin = getattr(model, "__origin__", None)
     if origin is list:
         (item,) = model.__args__
-        return {"type": "array", "items": _schema_ref(item, components)}
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        return {"type": "array", "items": _schema_ref(item, components, mode)}
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     for name, definition in schema.pop("$defs", {}).items():
         components[name] = definition
     components[model.__name__] = schema
@@ -144,13 +146,13 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         if spec.body is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": _schema_ref(spec.body, components)}},
+                "content": {"application/json": {"schema": _schema_ref(spec.body, components, "validation")}},
             }
         if spec.form_body is not None:
             operation["requestBody"] = {
                 "required": True,
                 "content": {
-                    "application/x-www-form-urlencoded": {"schema": _schema_ref(spec.form_body, components)}
+                    "application/x-www-form-urlencoded": {"schema": _schema_ref(spec.form_body, components, "validation")}
                 },
             }
         success: dict[str, Any] = {"description": "OK"}

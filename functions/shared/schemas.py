@@ -19,9 +19,11 @@ class Schema(BaseModel):
     """Base of every request and response schema: unknown fields are refused, not ignored.
 
     Validators are built on first use, not at import (`defer_build`): a cold start imports every
-    schema of the app, and a request uses a few."""
+    schema of the app, and a request uses a few. In the OpenAPI document a field with a default is
+    optional in what a client sends and required in what the API answers (it is always there)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True,
+                              json_schema_serialization_defaults_required=True)
 
 
 # The years the platform can reason about: the working-day calendar in its present form, and the
