@@ -1,0 +1,57 @@
+import { createI18n } from 'vue-i18n'
+
+import en from './locales/en'
+import zhCN, { type Messages } from './locales/zh-CN'
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'zh-CN'
+const LOCALE_KEY = 'qd.locale'
+
+// Times are shown as Qingdao's clock shows them, whatever the browser's zone.
+const dateTime = {
+  short: { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Asia/Shanghai' },
+  long: {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Shanghai',
+  },
+} as const
+// Money is integer fen in the API: n(fen / 100, 'yuan').
+const numbers = { yuan: { style: 'currency', currency: 'CNY' } } as const
+
+function savedLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(LOCALE_KEY)
+    return LOCALES.find((locale) => locale === saved) ?? DEFAULT_LOCALE
+  } catch {
+    return DEFAULT_LOCALE
+  }
+}
+
+export function createAppI18n(locale: Locale = savedLocale()) {
+  document.documentElement.lang = locale
+  return createI18n<[Messages], Locale, false>({
+    legacy: false,
+    locale,
+    fallbackLocale: DEFAULT_LOCALE,
+    messages: { 'zh-CN': zhCN, en },
+    datetimeFormats: { 'zh-CN': dateTime, en: dateTime },
+    numberFormats: { 'zh-CN': numbers, en: numbers },
+  })
+}
+
+/** Switch the page's language (`current`: useI18n()'s locale), remember it, and tell assistive technology (<html lang>). */
+export function setLocale(current: { value: string }, locale: Locale): void {
+  current.value = locale
+  document.documentElement.lang = locale
+  try {
+    localStorage.setItem(LOCALE_KEY, locale)
+  } catch {
+    // storage disabled: the choice lasts as long as the page
+  }
+}

@@ -1,0 +1,14 @@
+import './styles/base.css'
+
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+
+import App from './App.vue'
+import { createAppI18n } from './i18n'
+import { createAppRouter } from './router'
+
+const app = createApp(App)
+app.use(createPinia())
+app.use(createAppI18n())
+app.use(createAppRouter())
+app.mount('#app')

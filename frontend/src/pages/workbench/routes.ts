@@ -1,0 +1,37 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+// The staff workbench (青诉即办 for units, dispatchers, supervisors, admins, auditors, custodians).
+// Each page is loaded when first visited; each checks the caller's role itself (roles.ts).
+export const workbenchRoutes: RouteRecordRaw[] = [
+  { path: '/workbench', redirect: { name: 'workbench-queue' } },
+  {
+    path: '/workbench/queue',
+    name: 'workbench-queue',
+    component: () => import('./UnitQueuePage.vue'),
+    meta: { titleKey: 'workbench.queue.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/dispatch',
+    name: 'workbench-dispatch',
+    component: () => import('./DispatchQueuePage.vue'),
+    meta: { titleKey: 'workbench.dispatch.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/stats',
+    name: 'workbench-stats',
+    component: () => import('./StatsPage.vue'),
+    meta: { titleKey: 'workbench.stats.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/admin',
+    name: 'workbench-admin',
+    component: () => import('./AdminPage.vue'),
+    meta: { titleKey: 'workbench.admin.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/reveal/:id',
+    name: 'workbench-reveal',
+    component: () => import('./RevealPage.vue'),
+    meta: { titleKey: 'workbench.reveal.title', requiresAuth: true },
+  },
+]

@@ -1,0 +1,141 @@
+import { flushPromises } from '@vue/test-utils'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+import { fakeApi, problem } from '../../support/api'
+import { renderApp } from '../../support/app'
+import { ENTERPRISE_ME, STAFF_ME } from '../../support/people'
+
+const NOW = new Date('2026-11-20T12:00:00Z')
+
+function deadline(started: string, due: string, extra: Record<string, unknown> = {}) {
+  return { started, due, met_at: null, breached: false, provisional: false, ...extra }
+}
+
+function summary(n: number, overrides: Record<string, unknown> = {}) {
+  return {
+    id: `a${n}`,
+    ticket_no: `370200-${String(n).padStart(7, '0')}`,
+    status: 'in_progress',
+    category: 'help',
+    title: `留抵退税迟迟未到账 ${n}`,
+    district: '370202',
+    channel: 'web',
+    submitted_at: '2026-11-20T02:00:00Z',
+    received_at: null,
+    dispatched_at: '2026-11-20T02:00:01Z',
+    assignee_unit: 'unit-tax',
+    breached: false,
+    duplicate_of: null,
+    deadlines: { contact_by: deadline('2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z'), feedback_by: null, resolve_by: null },
+    ...overrides,
+  }
+}
+
+describe('unit queue page', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it("lists the staff member's unit's appeals, each linking to its page, with coloured countdowns", async () => {
+    vi.useFakeTimers({ now: NOW, toFake: ['Date'] })
+    const api = fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units/unit-tax/appeals': {
+        body: {
+          items: [
+            summary(1), // 12 h of 24 gone: plain
+            summary(2, { deadlines: { contact_by: deadline('2026-11-20T00:00:00Z', '2026-11-20T14:00:00Z'), feedback_by: null, resolve_by: null } }), // 12 of 14 h: amber
+            summary(3, { breached: true, deadlines: { contact_by: deadline('2026-11-19T00:00:00Z', '2026-11-20T00:00:00Z', { breached: true }), feedback_by: null, resolve_by: null } }),
+          ],
+          next_cursor: null,
+        },
+      },
+    })
+
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
+
+    expect(wrapper.find('h1').text()).toBe('单位诉求队列')
+    expect(api.called('GET /api/units/unit-tax/appeals')[0]!.url).toContain('limit=20')
+    const rows = wrapper.findAll('[data-testid="queue-row"]')
+    expect(rows).toHaveLength(3)
+    expect(rows[0]!.text()).toContain('370200-0000001')
+    expect(rows[0]!.text()).toContain('办理中')
+    expect(rows[0]!.find('a').attributes('href')).toBe('/appeals/a1')
+    const levels = rows.map((row) => row.find('[data-testid="countdown"]').attributes('data-level'))
+    expect(levels).toEqual(['ok', 'warning', 'breached'])
+    expect(rows[0]!.find('[data-testid="countdown"]').text()).toContain('剩余 12 小时 0 分')
+    expect(rows[2]!.find('[data-testid="countdown"]').text()).toContain('已超时')
+    expect(wrapper.find('[data-testid="workbench-link"]').exists()).toBe(true)
+  })
+
+  it('filters by status and breach, starting again from the first page', async () => {
+    const api = fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units/unit-tax/appeals': { body: { items: [summary(1)], next_cursor: null } },
+    })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
+
+    await wrapper.find('[data-testid="status-filter"]').setValue('resolved')
+    await flushPromises()
+    await wrapper.find('[data-testid="breached-filter"]').setValue('yes')
+    await flushPromises()
+
+    const urls = api.called('GET /api/units/unit-tax/appeals').map((call) => call.url)
+    expect(urls).toHaveLength(3)
+    expect(urls[1]).toContain('status=resolved')
+    expect(urls[1]).not.toContain('breached=')
+    expect(urls[2]).toContain('status=resolved')
+    expect(urls[2]).toContain('breached=true')
+    expect(urls[2]).not.toContain('cursor=')
+    expect(wrapper.findAll('[data-testid="queue-row"]')).toHaveLength(1)
+  })
+
+  it('loads the next page from the cursor with "more"', async () => {
+    const api = fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units/unit-tax/appeals': (call) =>
+        call.url.includes('cursor=c2')
+          ? { body: { items: [summary(3)], next_cursor: null } }
+          : { body: { items: [summary(1), summary(2)], next_cursor: 'c2' } },
+    })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
+    expect(wrapper.findAll('[data-testid="queue-row"]')).toHaveLength(2)
+
+    await wrapper.find('[data-testid="more"]').trigger('click')
+    await flushPromises()
+
+    expect(api.called('GET /api/units/unit-tax/appeals')[1]!.url).toContain('cursor=c2')
+    expect(wrapper.findAll('[data-testid="queue-row"]')).toHaveLength(3)
+    expect(wrapper.find('[data-testid="more"]').exists()).toBe(false)
+  })
+
+  it('shows an empty queue', async () => {
+    fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units/unit-tax/appeals': { body: { items: [], next_cursor: null } },
+    })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
+    expect(wrapper.text()).toContain('没有符合条件的诉求。')
+  })
+
+  it("shows the API's refusal and retries", async () => {
+    let fail = true
+    fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units/unit-tax/appeals': () => (fail ? problem(403, 'forbidden', '您无权查看该单位的诉求。') : { body: { items: [summary(1)], next_cursor: null } }),
+    })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
+
+    expect(wrapper.find('[role="alert"]').text()).toContain('您无权查看该单位的诉求。')
+    fail = false
+    await wrapper.find('[role="alert"] button').trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="queue-row"]')).toHaveLength(1)
+  })
+
+  it('is not offered to an enterprise', async () => {
+    const api = fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME } })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-wm' })
+    expect(wrapper.text()).toContain('您当前的身份不能使用此页面。')
+    expect(wrapper.find('[data-testid="workbench-link"]').exists()).toBe(false)
+    expect(api.calls.filter((call) => call.path.startsWith('/api/units'))).toHaveLength(0)
+  })
+})

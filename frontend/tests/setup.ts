@@ -1,0 +1,13 @@
+import { enableAutoUnmount } from '@vue/test-utils'
+import { afterEach } from 'vitest'
+
+// jsdom has no scrolling; the router scrolls to the top on each navigation.
+window.scrollTo = () => {}
+
+// Each test starts signed out, in the default language, with nothing mounted.
+enableAutoUnmount(afterEach)
+afterEach(() => {
+  sessionStorage.clear()
+  localStorage.clear()
+  document.documentElement.lang = ''
+})
