@@ -166,6 +166,10 @@ def _check_submission(caller: Principal | None, sub: Submission, now: datetime) 
         errors.append(FieldError("contact", "name and phone are needed unless the report is anonymous"))
     if sub.anonymous and not confidential:
         errors.append(FieldError("anonymous", "only reports and business-environment clues can be anonymous"))
+    if confidential and any(ref.startswith("file:") for ref in sub.attachments):
+        # A file record names the organisation that uploaded it: attached, it would unseal the reporter.
+        errors.append(FieldError("attachments", "a confidential report carries no uploaded files: a file names the "
+                                                "organisation that uploaded it"))
     if sub.contact_phone and not _PHONE.match(sub.contact_phone.replace(" ", "")):
         errors.append(FieldError("contact.phone", "is not a phone number"))
     if sub.subject_unit_id:

@@ -231,3 +231,13 @@ def test_without_attachments_submit_reads_no_files(files, dynamo_calls):
     assert files.submit("ent-zhengrixin").status_code == 201
     assert "BatchGetItem" not in dynamo_calls.by_operation
     assert dynamo_calls.by_operation == {"Query": 1, "UpdateItem": 1, "TransactWriteItems": 1}
+
+
+def test_a_signed_in_confidential_report_carries_no_uploaded_file(files):
+    """A file record names the organisation that uploaded it: attached to a sealed report, it would
+    unseal the reporter (the vault's guarantee, tests/api/appeals/test_confidentiality.py)."""
+    ours = files.granted("ent-zhengrixin")
+    report = {"category": "report", "title": "某窗口工作人员索要好处费", "content": "在办理开办手续时，窗口工作人员暗示需要额外费用才能加快办理。"}
+    problem = assert_problem(files.submit("ent-zhengrixin", attachments=[ours["ref"]], **report), 422, "attachments")
+    assert "names the organisation" in problem["errors"][0]["message"]
+    assert files.submit("ent-zhengrixin", **report).status_code == 201
