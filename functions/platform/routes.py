@@ -9,6 +9,7 @@ from functions.platform import jobs_runtime, service
 from functions.platform.clock import MovableClock, movable_clock
 from functions.identity.principal import ADMIN, AUDITOR, SUPERVISOR
 from functions.platform.schemas import (
+    UnitOut,
     AuditPageOut,
     AuditQuery,
     AuditRecordOut,
@@ -143,3 +144,10 @@ def audit_trail(call: Call):
         ],
         next_cursor=encode_cursor(last_key),
     )
+
+
+@bp.api("/units", summary="The stack's handling units (for dispatch and oversight)", response=list[UnitOut],
+        roles=service.WORKBENCH_ROLES)
+def unit_directory(call: Call):
+    return [UnitOut(id=u.org_id, name=u.name_zh, name_en=u.name_en, district=u.district, level=u.level,
+                    roles=list(u.roles or [])) for u in service.handling_units(call.caller)]

@@ -79,3 +79,12 @@ class PlatformOut(Schema):
 
 class PlatformsOut(Schema):
     items: list[PlatformOut]
+
+
+class UnitOut(Schema):
+    id: str
+    name: str
+    name_en: str | None
+    district: str
+    level: str | None = Field(description="city or district")
+    roles: list[str] = Field(description="dispatch_centre, supervisory: what the unit does beyond handling")
