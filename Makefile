@@ -77,7 +77,7 @@ package: install
 lint: install
 	$(PY) -m infra.build package --lint
 
-bench: install
+bench: install frontend
 	$(PY) -m tests.bench.run
 
 # Regenerate the lock files from pyproject.toml (needs the package registry).

@@ -122,6 +122,12 @@ def main() -> int:
 
     lines += cold_lines
 
+    # First visit in Chromium: JS + CSS downloaded and time to a usable home page on the local stack,
+    # against a bare Vite + Vue page built and served in the same run (see tests/bench/first_visit.py).
+    from tests.bench import first_visit
+
+    lines += first_visit.markdown(first_visit.measure())
+
     # Real HTTP on the local stack: concurrent intake, and restarting after a long journal.
     from tests.bench import concurrent_intake, journal_restart
 
