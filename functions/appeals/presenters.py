@@ -81,7 +81,7 @@ def appeal(view: AppealView) -> AppealOut:
         rating=rating, reopen_count=int(a.reopen_count or 0), return_count=int(a.return_count or 0),
         extension_count=int(a.extension_count or 0),
         timeline=timeline(view.records, for_enterprise=view.for_enterprise, unit_names=names),
-        available_actions=MACHINE.available(a.status, view.relations),
+        available_actions=MACHINE.available(a.status, view.relations, a),
     )
 
 

@@ -222,7 +222,8 @@ def contact(ctx: ActionContext, body: ContactActionIn) -> None:
 
 
 @action("feedback", frm={IN_PROGRESS}, to={UNCHANGED}, who={LEAD}, body=FeedbackIn,
-        summary="Give the preliminary opinion, after contact (meets the 1-working-day clock).")
+        summary="Give the preliminary opinion, after contact (meets the 1-working-day clock).",
+        ready=lambda appeal: bool(appeal.contacted_at))
 def feedback(ctx: ActionContext, body: FeedbackIn) -> None:
     if not ctx.appeal.contacted_at:
         raise Conflict("Contact the enterprise before giving the preliminary opinion.")
@@ -233,7 +234,8 @@ def feedback(ctx: ActionContext, body: FeedbackIn) -> None:
 
 
 @action("request-extension", frm={IN_PROGRESS}, to={UNCHANGED}, who={LEAD}, body=ExtensionRequestIn,
-        summary="Ask for more working days to resolve (one request at a time).")
+        summary="Ask for more working days to resolve (one request at a time).",
+        ready=lambda appeal: not appeal.pending_extension)
 def request_extension(ctx: ActionContext, body: ExtensionRequestIn) -> None:
     if ctx.appeal.pending_extension:
         raise Conflict("An extension request is already waiting for a decision.")
@@ -246,7 +248,8 @@ def request_extension(ctx: ActionContext, body: ExtensionRequestIn) -> None:
 
 
 @action("resolve", frm={IN_PROGRESS}, to={RESOLVED}, who={LEAD}, body=ResolveIn,
-        summary="Report the result, after feedback (meets the 15-working-day clock; the enterprise's confirmation clock starts).")
+        summary="Report the result, after feedback (meets the 15-working-day clock; the enterprise's confirmation clock starts).",
+        ready=lambda appeal: bool(appeal.feedback_at))
 def resolve(ctx: ActionContext, body: ResolveIn) -> None:
     appeal, now = ctx.appeal, ctx.now
     if not appeal.feedback_at:
@@ -282,7 +285,8 @@ def co_reply(ctx: ActionContext, body: CoReplyIn) -> None:
 
 # -- dispatchers and supervisors ------------------------------------------------------------------
 @action("decide-extension", frm={IN_PROGRESS}, to={UNCHANGED}, who={DISPATCHER, SUPERVISOR}, body=ExtensionDecisionIn,
-        summary="Approve or refuse the pending extension request (approval moves the resolve-by deadline).")
+        summary="Approve or refuse the pending extension request (approval moves the resolve-by deadline).",
+        ready=lambda appeal: bool(appeal.pending_extension))
 def decide_extension(ctx: ActionContext, body: ExtensionDecisionIn) -> None:
     appeal, now, lead = ctx.appeal, ctx.now, ctx.lead
     if not appeal.pending_extension:
@@ -340,7 +344,7 @@ def confirm(ctx: ActionContext, body: ConfirmIn) -> None:
 
 
 @action("rate", frm={CLOSED}, to={UNCHANGED}, who={SUBMITTER}, body=RateIn,
-        summary="Rate speed, attitude and outcome (1–5), once.")
+        summary="Rate speed, attitude and outcome (1–5), once.", ready=lambda appeal: appeal.rating_speed is None)
 def rate(ctx: ActionContext, body: RateIn) -> None:
     appeal = ctx.appeal
     if appeal.rating_speed is not None:

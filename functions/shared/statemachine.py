@@ -41,6 +41,9 @@ class Action(Generic[Ctx]):
     body: type
     handler: Callable[[Ctx, Any], None]
     summary: str
+    # Whether the object is ready for it within the status (rated once already, contacted first):
+    # what `available` offers. The handler still refuses (409) what this would not offer.
+    ready: Callable[[Any], bool] | None = None
 
     def leads_to(self, before: str, after: str) -> bool:
         return after in self.to or (UNCHANGED in self.to and after == before)
@@ -69,7 +72,7 @@ class StateMachine:
         self.actions: dict[str, Action] = {}
 
     def action(self, name: str, *, frm: Iterable[str], to: Iterable[str], who: Iterable[str], body: type,
-               summary: str) -> Callable[[Callable[[Ctx, Any], None]], Callable[[Ctx, Any], None]]:
+               summary: str, ready: Callable[[Any], bool] | None = None) -> Callable[[Callable[[Ctx, Any], None]], Callable[[Ctx, Any], None]]:
         frm, to = frozenset(frm), frozenset(to)
         unknown = (frm | (to - {UNCHANGED})) - set(self.statuses)
         if unknown:
@@ -78,7 +81,7 @@ class StateMachine:
             raise ValueError(f"{self.kind}.{name} is declared twice")
 
         def register(handler: Callable[[Ctx, Any], None]) -> Callable[[Ctx, Any], None]:
-            self.actions[name] = Action(name, frm, to, frozenset(who), body, handler, summary)
+            self.actions[name] = Action(name, frm, to, frozenset(who), body, handler, summary, ready)
             return handler
 
         return register
@@ -96,9 +99,11 @@ class StateMachine:
             raise Conflict(f"'{name}' is not allowed while the {self.kind} is {status}.")
         return action
 
-    def available(self, status: str, relations: set[str] | frozenset[str]) -> list[str]:
-        """The actions these relations may take now, in declaration order (what the page offers)."""
-        return [a.name for a in self.actions.values() if status in a.frm and set(relations) & a.who]
+    def available(self, status: str, relations: set[str] | frozenset[str], obj: Any = None) -> list[str]:
+        """The actions these relations may take now, in declaration order (what the page offers);
+        given the object, only those it is ready for."""
+        return [a.name for a in self.actions.values() if status in a.frm and set(relations) & a.who
+                and (obj is None or a.ready is None or a.ready(obj))]
 
     def run(self, action: Action, ctx: Ctx, body: Any, status_of: Callable[[], str]) -> None:
         """Call the handler, then hold it to the declaration: the status it leaves is one `to` names."""

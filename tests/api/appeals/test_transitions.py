@@ -468,3 +468,25 @@ def test_an_unsatisfied_confirmation_reopens_the_appeal(steps):
     assert resolved["status"] == "resolved" and resolved["confirm_by"] is not None  # a new week to confirm in
     closed = steps.act("ent-zhengrixin", appeal_id, "confirm", satisfied=True)
     assert (closed["status"], closed["closed_reason"]) == ("closed", "confirmed")
+
+
+def test_what_is_offered_follows_the_guards_inside_a_status(steps):
+    """`available_actions` offers only what the guards would let through: no feedback before contact,
+    no resolve before feedback, no second extension request, no decision without a request, one rating."""
+    appeal_id = steps.appeal_in("in_progress")
+
+    def offered(user: str) -> set[str]:
+        return set(steps.view(appeal_id, user)["available_actions"])
+
+    assert {"contact", "request-extension"} <= offered("staff-tax") and not {"feedback", "resolve"} & offered("staff-tax")
+    assert "decide-extension" not in offered("supervisor-city")
+    steps.act(CONTACT[0], appeal_id, CONTACT[1], **CONTACT[2])
+    assert "feedback" in offered("staff-tax") and "resolve" not in offered("staff-tax")
+    steps.act(REQUEST[0], appeal_id, REQUEST[1], **REQUEST[2])
+    assert "request-extension" not in offered("staff-tax") and "decide-extension" in offered("supervisor-city")
+    steps.act(FEEDBACK[0], appeal_id, FEEDBACK[1], **FEEDBACK[2])
+    steps.act("staff-tax", appeal_id, "resolve", result="退税款已到账")
+    steps.act("ent-zhengrixin", appeal_id, "confirm", satisfied=True)
+    assert "rate" in offered("ent-zhengrixin")
+    steps.act("ent-zhengrixin", appeal_id, "rate", speed=5, attitude=5, outcome=5)
+    assert "rate" not in offered("ent-zhengrixin")

@@ -92,3 +92,21 @@ def test_the_appeals_readme_shows_the_declared_machine():
 
     readme = Path(__file__).resolve().parents[3] / "functions" / "appeals" / "README.md"
     assert APPEALS.table() in readme.read_text(encoding="utf-8"), "regenerate the table from states.MACHINE.table()"
+
+
+def test_available_offers_only_what_the_object_is_ready_for():
+    m = StateMachine("review", ("open", "closed"))
+
+    @m.action("rate", frm={"closed"}, to={UNCHANGED}, who={"owner"}, body=NoteIn, summary="Rate once.",
+              ready=lambda thing: not thing.rated)
+    def rate(thing, body) -> None:
+        thing.rated = True
+
+    class Review:
+        rated = False
+
+    review = Review()
+    assert m.available("closed", {"owner"}, review) == ["rate"]
+    review.rated = True
+    assert m.available("closed", {"owner"}, review) == []
+    assert m.available("closed", {"owner"}) == ["rate"]  # without the object: what the status allows
