@@ -1,6 +1,8 @@
 import { enableAutoUnmount } from '@vue/test-utils'
 import { afterEach } from 'vitest'
 
+import { resetUnits } from '@/composables/useUnits'
+
 // jsdom has no scrolling; the router scrolls to the top on each navigation.
 window.scrollTo = () => {}
 
@@ -10,4 +12,5 @@ afterEach(() => {
   sessionStorage.clear()
   localStorage.clear()
   document.documentElement.lang = ''
+  resetUnits()
 })

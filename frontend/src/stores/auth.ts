@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 
 import { api, type Schemas } from '@/api/client'
+import { resetUnits } from '@/composables/useUnits'
 
 export type Me = Schemas['WhoAmIOut']
 export type DevUser = Schemas['DevUserOut']
@@ -75,6 +76,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   function signOut(): void {
     forget()
+    resetUnits()
   }
 
   return { token, me, signedIn, role, restore, listDemoUsers, signInAsDemoUser, signOut }

@@ -3,7 +3,8 @@ import type { PathsFor, Schemas } from '@/api/client'
 import { CONTACT_METHODS, MAX_EXTENSION_WORKING_DAYS } from './vocabulary'
 
 export type Appeal = Schemas['AppealOut']
-export type FieldKind = 'text' | 'textarea' | 'number' | 'select' | 'yesno' | 'rate' | 'list'
+/** `unit`: one unit chosen from GET /api/units (its id); `units`: several (their ids). */
+export type FieldKind = 'text' | 'textarea' | 'number' | 'select' | 'yesno' | 'rate' | 'list' | 'unit' | 'units'
 export type ActionField = {
   name: string
   kind: FieldKind
@@ -37,8 +38,8 @@ export const ACTIONS = {
   dispatch: {
     path: '/api/appeals/{appeal_id}/dispatch',
     fields: [
-      { name: 'unit_id', kind: 'text', required: true, min: 1, max: 64 },
-      { name: 'co_unit_ids', kind: 'list' },
+      { name: 'unit_id', kind: 'unit', required: true, min: 1, max: 64 },
+      { name: 'co_unit_ids', kind: 'units' },
     ],
   },
   'decide-extension': { path: '/api/appeals/{appeal_id}/decide-extension', fields: [{ name: 'approve', kind: 'yesno', required: true }] },
@@ -64,7 +65,7 @@ export const ACTIONS = {
 } as const satisfies Record<string, { path: PathsFor<'post'>; fields: readonly ActionField[] }>
 
 export type ActionName = keyof typeof ACTIONS
-export type Values = Record<string, string | number | boolean | null>
+export type Values = Record<string, string | number | boolean | null | string[]>
 
 export function isKnownAction(name: string): name is ActionName {
   return Object.prototype.hasOwnProperty.call(ACTIONS, name)
@@ -73,7 +74,7 @@ export function isKnownAction(name: string): name is ActionName {
 export function emptyValues(action: ActionName): Values {
   const values: Values = {}
   for (const field of ACTIONS[action].fields as readonly ActionField[]) {
-    values[field.name] = field.kind === 'yesno' || field.kind === 'rate' || field.kind === 'number' ? null : ''
+    values[field.name] = field.kind === 'units' ? [] : field.kind === 'yesno' || field.kind === 'rate' || field.kind === 'number' ? null : ''
   }
   return values
 }
@@ -83,7 +84,8 @@ export function validateAction(action: ActionName, values: Values): Record<strin
   const errors: Record<string, { key: string; min?: number; max?: number }> = {}
   for (const field of ACTIONS[action].fields as readonly ActionField[]) {
     const value = values[field.name]
-    if (field.kind === 'yesno' || field.kind === 'select' || field.kind === 'rate') {
+    if (field.kind === 'units') continue
+    if (field.kind === 'yesno' || field.kind === 'select' || field.kind === 'rate' || field.kind === 'unit') {
       if (field.required && (value === null || value === '' || value === 0)) errors[field.name] = { key: 'choose' }
     } else if (field.kind === 'number') {
       const n = Number(value)
@@ -104,10 +106,8 @@ export function actionBody(action: ActionName, values: Values): Record<string, u
   const body: Record<string, unknown> = {}
   for (const field of ACTIONS[action].fields as readonly ActionField[]) {
     const value = values[field.name]
-    if (field.kind === 'list')
-      body[field.name] = String(value ?? '')
-        .split(/[,，\s]+/)
-        .filter(Boolean)
+    if (field.kind === 'units' || field.kind === 'list')
+      body[field.name] = (Array.isArray(value) ? value : String(value ?? '').split(/[,，\s]+/)).map((id) => id.trim()).filter(Boolean)
     else if (field.kind === 'number' || field.kind === 'rate') body[field.name] = Number(value)
     else if (field.kind === 'yesno') body[field.name] = value === true
     else {

@@ -82,3 +82,97 @@ describe("an appeal's page", () => {
     expect(wrapper.find('[role="alert"]').text()).toContain('No appeal zz.')
   })
 })
+
+const DISPATCHER_ME = { sub: 'disp-city', role: 'dispatcher', org_id: 'unit-dispatch', district: '370200', name: '李娜' }
+const CUSTODIAN_ME = { sub: 'cust-1', role: 'custodian', org_id: 'unit-custody', district: '370200', name: '钱芳' }
+const UNITS = [
+  { id: 'unit-tax', name: '市税务局', name_en: 'Qingdao Tax Bureau', district: '370200', level: 'city', roles: ['staff'] },
+  { id: 'unit-water', name: '市水务管理局', name_en: null, district: '370200', level: 'city', roles: ['staff'] },
+  { id: 'unit-road', name: '市南区城管局', name_en: 'Shinan Urban Management', district: '370202', level: 'district', roles: ['staff'] },
+]
+
+describe("an appeal's dispatch form", () => {
+  it('chooses the lead unit and co-units by name from the directory, and posts their ids', async () => {
+    const api = fakeApi({
+      'GET /api/auth/me': { body: DISPATCHER_ME },
+      'GET /api/appeals/a1': { body: appeal({ status: 'pending_dispatch', available_actions: ['dispatch'] }) },
+      'GET /api/units': { body: UNITS },
+      'POST /api/appeals/a1/dispatch': { body: appeal({ status: 'dispatched', available_actions: [] }) },
+    })
+    const { wrapper } = await renderApp('/appeals/a1', { token: 'token-disp' })
+    const panel = wrapper.find('[data-testid="action-panel"]')
+    expect(api.called('GET /api/units')).toHaveLength(0) // read only when a form needs it
+
+    await panel.find('[data-testid="action-dispatch"]').trigger('click')
+    await flushPromises()
+    expect(api.called('GET /api/units')).toHaveLength(1)
+    expect(panel.find('label[for="action-dispatch-unit_id"]').text()).toBe('承办单位')
+    expect(panel.find('label[for="action-dispatch-co_unit_ids"]').text()).toBe('协办单位（可选）')
+
+    const [lead, co] = wrapper.findAllComponents({ name: 'ElSelect' })
+    const leadLabels = lead!.findAllComponents({ name: 'ElOption' }).map((o) => o.props('label'))
+    expect(leadLabels).toEqual(['市税务局', '市水务管理局', '市南区城管局'])
+    // Submitting with no lead unit is refused before the API is asked.
+    await panel.find('form').trigger('submit')
+    await flushPromises()
+    expect(panel.find('[data-testid="error-unit_id"]').text()).toBe('请选择')
+    expect(api.called('POST /api/appeals/a1/dispatch')).toHaveLength(0)
+
+    lead!.vm.$emit('update:modelValue', 'unit-tax')
+    await flushPromises()
+    // The lead unit is not offered again as a co-unit.
+    expect(co!.findAllComponents({ name: 'ElOption' }).map((o) => o.props('value'))).toEqual(['unit-water', 'unit-road'])
+    co!.vm.$emit('update:modelValue', ['unit-water', 'unit-road'])
+    await flushPromises()
+    await panel.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(api.called('POST /api/appeals/a1/dispatch')[0]!.body).toEqual({ unit_id: 'unit-tax', co_unit_ids: ['unit-water', 'unit-road'] })
+    expect(wrapper.find('[data-testid="action-done"]').exists()).toBe(true)
+  })
+
+  it('names units in English where the directory has an English name', async () => {
+    fakeApi({
+      'GET /api/auth/me': { body: DISPATCHER_ME },
+      'GET /api/appeals/a1': { body: appeal({ status: 'pending_dispatch', available_actions: ['dispatch'] }) },
+      'GET /api/units': { body: UNITS },
+    })
+    const { wrapper } = await renderApp('/appeals/a1', { token: 'token-disp', locale: 'en' })
+    await wrapper.find('[data-testid="action-dispatch"]').trigger('click')
+    await flushPromises()
+    const lead = wrapper.findAllComponents({ name: 'ElSelect' })[0]!
+    expect(lead.findAllComponents({ name: 'ElOption' }).map((o) => o.props('label'))).toEqual([
+      'Qingdao Tax Bureau',
+      '市水务管理局',
+      'Shinan Urban Management',
+    ])
+  })
+})
+
+describe("an appeal's links", () => {
+  it('sends staff back to the queue and the appellant back to their appeals', async () => {
+    fakeApi({ 'GET /api/auth/me': { body: STAFF_ME }, 'GET /api/appeals/a1': { body: appeal() } })
+    const staff = await renderApp('/appeals/a1', { token: 'token-zl' })
+    expect(staff.wrapper.find('[data-testid="back"]').attributes('href')).toBe('/workbench/queue')
+    expect(staff.wrapper.find('[data-testid="back"]').text()).toBe('返回单位诉求队列')
+    staff.wrapper.unmount()
+    sessionStorage.clear()
+
+    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/appeals/a1': { body: appeal() } })
+    const owner = await renderApp('/appeals/a1', { token: 'token-wm' })
+    expect(owner.wrapper.find('[data-testid="back"]').attributes('href')).toBe('/appeals')
+  })
+
+  it('offers a custodian the audited reveal of a confidential reporter, and only then', async () => {
+    fakeApi({ 'GET /api/auth/me': { body: CUSTODIAN_ME }, 'GET /api/appeals/a1': { body: appeal({ confidential: true }) } })
+    const { wrapper } = await renderApp('/appeals/a1', { token: 'token-cust' })
+    const link = wrapper.find('[data-testid="reveal-link"]')
+    expect(link.attributes('href')).toBe('/workbench/reveal/a1')
+    expect(link.text()).toBe('查阅举报人身份（留痕）')
+    wrapper.unmount()
+
+    fakeApi({ 'GET /api/auth/me': { body: CUSTODIAN_ME }, 'GET /api/appeals/a1': { body: appeal({ confidential: false }) } })
+    const plain = await renderApp('/appeals/a1', { token: 'token-cust' })
+    expect(plain.wrapper.find('[data-testid="reveal-link"]').exists()).toBe(false)
+  })
+})

@@ -1,3 +1,4 @@
+import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 
 import { formatRate } from '@/pages/workbench/rates'
@@ -57,4 +58,49 @@ describe('statistics page', () => {
     expect(wrapper.find('[data-testid="counts-table"]').text()).toContain('7')
     expect(wrapper.findAll('[data-testid="chart"]')).toHaveLength(2)
   })
+
+  it('names the unit and lets a supervisor choose another unit by name', async () => {
+    const stats = (id: string) => ({
+      body: { scope: `unit#${id}`, period: 'all', counts: { received: 1 }, rates: { contact_on_time: 1 } },
+    })
+    const api = fakeApi({
+      'GET /api/auth/me': { body: SUPERVISOR_ME },
+      'GET /api/units': { body: UNITS },
+      'GET /api/units/unit-super/appeal-stats': stats('unit-super'),
+      'GET /api/units/unit-tax/appeal-stats': stats('unit-tax'),
+    })
+
+    const { wrapper } = await renderApp('/workbench/stats', { token: 'token-super' })
+
+    expect(api.called('GET /api/units')).toHaveLength(1)
+    expect(wrapper.find('.stats__heading').text()).toContain('市督查室')
+    expect(wrapper.find('label[for="stats-unit"]').text()).toBe('单位')
+    const select = wrapper.findComponent({ name: 'ElSelect' })
+    expect(select.findAllComponents({ name: 'ElOption' }).map((o) => o.props('label'))).toEqual(['市督查室', '市税务局'])
+    select.vm.$emit('update:modelValue', 'unit-tax')
+    await flushPromises()
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+
+    expect(api.called('GET /api/units/unit-tax/appeal-stats')).toHaveLength(1)
+    expect(wrapper.find('.stats__heading').text()).toContain('市税务局')
+    expect(wrapper.find('.stats__heading').text()).not.toContain('unit-tax')
+  })
+
+  it("shows the unit's id when the directory does not name it", async () => {
+    fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units': { body: [] },
+      'GET /api/units/unit-tax/appeal-stats': { body: { scope: 'unit#unit-tax', period: 'all', counts: {}, rates: {} } },
+    })
+    const { wrapper } = await renderApp('/workbench/stats', { token: 'token-staff' })
+    expect(wrapper.find('.stats__heading').text()).toContain('unit-tax')
+    expect(wrapper.findComponent({ name: 'ElSelect' }).exists()).toBe(false)
+  })
 })
+
+const SUPERVISOR_ME = { sub: 'sup-1', role: 'supervisor', org_id: 'unit-super', district: '370200', name: '孙伟' }
+const UNITS = [
+  { id: 'unit-super', name: '市督查室', name_en: 'Inspection Office', district: '370200', level: 'city', roles: ['supervisor'] },
+  { id: 'unit-tax', name: '市税务局', name_en: 'Qingdao Tax Bureau', district: '370200', level: 'city', roles: ['staff'] },
+]

@@ -138,4 +138,42 @@ describe('unit queue page', () => {
     expect(wrapper.find('[data-testid="workbench-link"]').exists()).toBe(false)
     expect(api.calls.filter((call) => call.path.startsWith('/api/units'))).toHaveLength(0)
   })
+
+  it("names the staff member's own unit rather than showing its id", async () => {
+    fakeApi({
+      'GET /api/auth/me': { body: STAFF_ME },
+      'GET /api/units': { body: UNITS },
+      'GET /api/units/unit-tax/appeals': { body: { items: [summary(1)], next_cursor: null } },
+    })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
+    expect(wrapper.find('.workbench__intro').text()).toBe('本单位（市税务局）的诉求。')
+    expect(wrapper.find('caption').text()).toBe('市税务局的诉求')
+    expect(wrapper.findComponent({ name: 'ElSelect' }).exists()).toBe(false)
+  })
+
+  it('lets an oversight role choose the unit by name, loading its queue', async () => {
+    const api = fakeApi({
+      'GET /api/auth/me': { body: SUPERVISOR_ME },
+      'GET /api/units': { body: UNITS },
+      'GET /api/units/unit-super/appeals': { body: { items: [], next_cursor: null } },
+      'GET /api/units/unit-tax/appeals': { body: { items: [summary(1)], next_cursor: null } },
+    })
+    const { wrapper } = await renderApp('/workbench/queue', { token: 'token-super', locale: 'en' })
+    expect(wrapper.find('label[for="queue-unit"]').text()).toBe('Unit')
+    const select = wrapper.findComponent({ name: 'ElSelect' })
+    expect(select.findAllComponents({ name: 'ElOption' }).map((o) => o.props('label'))).toEqual(['市督查室', 'Qingdao Tax Bureau'])
+
+    select.vm.$emit('update:modelValue', 'unit-tax')
+    await flushPromises()
+
+    expect(api.called('GET /api/units/unit-tax/appeals')).toHaveLength(1)
+    expect(wrapper.findAll('[data-testid="queue-row"]')).toHaveLength(1)
+    expect(wrapper.find('caption').text()).toBe('Appeals of unit Qingdao Tax Bureau')
+  })
 })
+
+const SUPERVISOR_ME = { sub: 'sup-1', role: 'supervisor', org_id: 'unit-super', district: '370200', name: '孙伟' }
+const UNITS = [
+  { id: 'unit-super', name: '市督查室', name_en: null, district: '370200', level: 'city', roles: ['supervisor'] },
+  { id: 'unit-tax', name: '市税务局', name_en: 'Qingdao Tax Bureau', district: '370200', level: 'city', roles: ['staff'] },
+]
