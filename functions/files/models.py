@@ -4,7 +4,7 @@ The bytes live in the stage's bucket under `uploads/{owner_org}/{file_id}`; this
 platform's record of them, written (status "pending") in the uploader's unit of work when the
 upload is granted, before a byte is sent.
 
-Access patterns (every read by key; no index, no Scan)
+Access patterns (every read is a GetItem or a BatchGetItem by key; the table has no index)
 | pattern                                             | key            | call |
 |-----------------------------------------------------|----------------|------|
 | grant an upload (POST /api/files)                   | `file_id` (new)| PutItem in the caller's transaction, `file_id` must not exist |
