@@ -143,6 +143,7 @@ const en: Messages = {
       contactPhone: 'Contact phone',
       anonymous: 'Submit anonymously (no contact details; follow it with the receipt code)',
       attachments: 'Attachments',
+      chooseFiles: 'Choose files',
       attachmentsHint: 'PDF, JPG, PNG, Word or Excel files, up to 10 MB each, at most {max}.',
       progress: 'Upload progress of "{name}"',
       remove: 'Remove "{name}"',

@@ -140,6 +140,7 @@ const zhCN = {
       contactPhone: '联系电话',
       anonymous: '匿名反映（不留联系方式，凭回执码查询办理情况）',
       attachments: '附件',
+      chooseFiles: '选择文件',
       attachmentsHint: '可上传 PDF、JPG、PNG、Word、Excel 文件，每个不超过 10 MB，最多 {max} 个。',
       progress: '“{name}”上传进度',
       remove: '移除“{name}”',
