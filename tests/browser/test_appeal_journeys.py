@@ -254,6 +254,11 @@ def test_a_late_appeal_shows_breached_to_the_unit_and_the_supervisor(running, si
     assert "countdown--breached" in countdown.get_attribute("class")
     assert countdown.evaluate("e => getComputedStyle(e).color") == "rgb(166, 27, 27)"  # #a61b1b
     assert "已超时" in countdown.inner_text()
+    # counted on the platform's (moved) clock, not the browser's: due 2 hours after filing, 3 hours on
+    shown = re.search(r"已超时\s*(?:(\d+)\s*小时)?\s*(\d+)\s*分", countdown.inner_text())
+    assert shown, countdown.inner_text()
+    overdue_minutes = int(shown.group(1) or 0) * 60 + int(shown.group(2))
+    assert 55 <= overdue_minutes <= 70, countdown.inner_text()  # an hour over, give or take the test's own minutes
     shoot(staff, "04-unit-queue-breached")
 
     supervisor = sign_in("supervisor-city", f"/appeals/{submitted['id']}")

@@ -1,12 +1,14 @@
-import { onBeforeUnmount, onMounted, ref } from 'vue'
+import { computed, onBeforeUnmount, onMounted, ref } from 'vue'
 
-/** The current time, refreshed every minute while the component is mounted (countdowns). */
+import { clockOffsetMs } from '@/platformClock'
+
+/** The platform's current time, refreshed every minute while the component is mounted (countdowns). */
 export function useNow(intervalMs = 60_000) {
-  const now = ref(Date.now())
+  const tick = ref(Date.now())
   let timer: ReturnType<typeof setInterval> | undefined
   onMounted(() => {
-    timer = setInterval(() => (now.value = Date.now()), intervalMs)
+    timer = setInterval(() => (tick.value = Date.now()), intervalMs)
   })
   onBeforeUnmount(() => clearInterval(timer))
-  return now
+  return computed(() => tick.value + clockOffsetMs.value)
 }
