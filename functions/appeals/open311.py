@@ -92,6 +92,7 @@ from functions.appeals.models import (
 from functions.appeals.vocabulary import CATEGORIES, CONFIDENTIAL_CATEGORIES, INTAKE_CHANNELS, LEAD_CLOCKS
 from functions.calendar.models import SlaClock, shanghai_iso, utc_stamp
 from functions.identity.principal import STAFF, Principal
+from functions.refdata.directory import units
 from functions.refdata.divisions import covers, parse_division
 from functions.refdata.uscc import parse_uscc
 from functions.settings import get_settings
@@ -615,7 +616,7 @@ def present(links: list[Open311Request], keep: Callable[[Appeal], bool] | None =
     targets = list(dict.fromkeys(a.duplicate_of for a in appeals.values() if a.status == MERGED and a.duplicate_of))
     merged_into = {a.appeal_id: a.ticket_no for a in Appeal.batch_get(targets, attributes_to_get=["appeal_id", "ticket_no"])} \
         if targets else {}
-    names = service.units.names()
+    names = units.names()
     out = []
     for link in links:
         appeal = appeals.get(link.appeal_id)

@@ -56,6 +56,7 @@ from functions.appeals.open311 import (
     xml_document,
 )
 from functions.calendar.models import utc_stamp
+from functions.refdata.directory import units
 from functions.refdata.divisions import covers
 from functions.shared.errors import DomainError, FieldError, NotFound, ValidationFailed
 from functions.api.routes import ANY_ROLE, BEARER, ApiBlueprint, AuthRequest, Call, Principal, Refusal, Reply
@@ -237,9 +238,9 @@ def create_request(call: Call):
     appeal = result.appeal
     link_request(call.uow, channel, appeal.ticket_no, appeal.appeal_id, intake.link)
     if result.duplicate_of:
-        notice = _merged_notice(service.load(result.duplicate_of).ticket_no)
+        notice = _merged_notice(result.duplicate_ticket_no)
     else:
-        unit = service.units.names().get(appeal.assignee_unit or "")
+        unit = units.names().get(appeal.assignee_unit or "")
         notice = f"已受理，工单号 {appeal.ticket_no}，" + (f"已分派至{unit}办理" if unit else "正在分派承办单位")
     if result.receipt_code:
         notice += f"；回执码 {result.receipt_code}（仅此一次显示，请告知反映人凭此查询办理进度）"

@@ -132,6 +132,7 @@ class SubmitResult:
     appeal: Appeal
     clocks: list[SlaClock] = field(default_factory=list)
     duplicate_of: str | None = None
+    duplicate_ticket_no: str | None = None  # the original's, for a channel's answer
     receipt_code: str | None = None
 
 
@@ -378,7 +379,7 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
     original = _find_duplicate(enterprise, sub) if (enterprise and not confidential) else None
     if original is not None:
         merge_onto(uow, appeal, original, record, automatic=True)
-        result.duplicate_of = original.appeal_id
+        result.duplicate_of, result.duplicate_ticket_no = original.appeal_id, original.ticket_no
         result.clocks = list(clocks_of(original.appeal_id).values())  # the deadlines the matter is handled on
     else:
         if confidential:
