@@ -12,6 +12,8 @@ from functions.appeals.schemas import (
     AppealOut,
     AppealPageOut,
     AppealSummaryOut,
+    AttentionItemOut,
+    AttentionPageOut,
     ChannelOut,
     ContactOut,
     CoTaskOut,
@@ -23,7 +25,7 @@ from functions.appeals.schemas import (
     TicketLedgerOut,
     TicketLineOut,
 )
-from functions.appeals.service import AppealView, Page, SubmitResult, TicketLine
+from functions.appeals.service import AppealView, AttentionPage, Page, SubmitResult, TicketLine
 from functions.appeals.states import MACHINE
 from functions.appeals.timeline import timeline
 from functions.appeals.vocabulary import CO_REPLY, CONFIRM_CLOCK, LEAD, LEAD_CLOCK_NAMES, SUBMITTER
@@ -104,6 +106,19 @@ def summary(a: Appeal, clocks: dict[str, SlaClock] | None = None) -> AppealSumma
 def page(found: Page) -> AppealPageOut:
     return AppealPageOut(items=[summary(a, found.clocks.get(a.appeal_id)) for a in found.items],
                          next_cursor=encode_cursor(found.last_key))
+
+
+def attention(found: AttentionPage) -> AttentionPageOut:
+    items = []
+    for clock in found.clocks:
+        a = found.appeals.get(clock.owner.split("#", 1)[1])
+        if a is None:
+            continue  # the appeal went while the page was read (a merge removes its clocks with it)
+        co_unit = clock.name.split(":")[1] if clock.name.startswith("co:") else None
+        items.append(AttentionItemOut(
+            appeal=summary(a, None), clock=clock.name.split(":")[-1], unit_id=co_unit or a.assignee_unit,
+            deadline=deadline(clock), warned_at=_instant(clock.warned_at)))
+    return AttentionPageOut(items=items, next_cursor=encode_cursor(found.last_key))
 
 
 def ticket_ledger(claimed: int, lines: list[TicketLine]) -> TicketLedgerOut:

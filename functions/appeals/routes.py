@@ -11,6 +11,8 @@ from functions.appeals import presenters, service, states
 from functions.appeals.schemas import (
     AppealOut,
     AppealPageOut,
+    AttentionPageOut,
+    AttentionQuery,
     DispatchQueueQuery,
     IdentityOut,
     PageQuery,
@@ -139,6 +141,17 @@ def dispatch_queue(call: Call):
     district = call.query.district
     cursor = decode_cursor(call.query.cursor, expected={"dispatch_district": district})
     return presenters.page(service.dispatch_queue(call.caller, district, cursor, call.query.limit))
+
+
+@bp.api("/supervision/appeals", summary="Deadlines breached or near breach across every unit of this stack",
+        description="A row per open deadline past its due moment (`state=breached`, most overdue first) or past the "
+                    "80% warning the unit was sent (`state=warned`, nearest first), with its appeal. A met deadline "
+                    "leaves the list; so does a warning an approved extension moved past.",
+        query=AttentionQuery, response=AttentionPageOut, roles=(SUPERVISOR, ADMIN, AUDITOR))
+def supervision_queue(call: Call):
+    state = call.query.state
+    cursor = decode_cursor(call.query.cursor, expected={"attention": f"appeal#{state}"})
+    return presenters.attention(service.attention_queue(call.caller, state, cursor, call.query.limit))
 
 
 @bp.api("/appeal-tickets", summary="What became of each ticket number: an appeal, or a void with its reason",

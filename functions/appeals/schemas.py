@@ -4,7 +4,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from functions.appeals.vocabulary import CATEGORIES, CHANNELS, CONTACT_METHODS, MAX_EXTENSION_WORKING_DAYS, STATUSES
+from functions.appeals.vocabulary import (
+    CATEGORIES, CHANNELS, CO_REPLY, CONTACT_METHODS, LEAD_CLOCK_NAMES, MAX_EXTENSION_WORKING_DAYS, STATUSES,
+)
 from functions.refdata.divisions import parse_division
 from functions.refdata.uscc import parse_uscc
 from functions.shared.errors import ValidationFailed
@@ -176,6 +178,30 @@ class AppealSummaryOut(Schema):
 
 class AppealPageOut(Schema):
     items: list[AppealSummaryOut]
+    next_cursor: str | None
+
+
+ClockName = Literal[(*LEAD_CLOCK_NAMES, CO_REPLY.name)]
+
+
+class AttentionQuery(Schema):
+    state: Literal["breached", "warned"] = Field(
+        default="breached", description="`breached`: past due, most overdue first; `warned`: past the 80% warning, "
+                                        "nearest deadline first")
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class AttentionItemOut(Schema):
+    appeal: AppealSummaryOut
+    clock: ClockName = Field(description="which deadline: the lead unit's three, or a co-unit's reply")
+    unit_id: str | None = Field(description="the unit the deadline binds: the lead, or the co-unit")
+    deadline: DeadlineOut
+    warned_at: Instant | None
+
+
+class AttentionPageOut(Schema):
+    items: list[AttentionItemOut]
     next_cursor: str | None
 
 

@@ -44,7 +44,7 @@ from functions.appeals.vocabulary import (
     clock_words,
 )
 from functions.calendar import service as calendar
-from functions.calendar.models import SlaClock, parse_utc_stamp, shanghai_iso, utc_stamp
+from functions.calendar.models import SlaClock, attention_key, parse_utc_stamp, shanghai_iso, utc_stamp
 from functions.files import service as files
 from functions.identity.access import READ, Resource, require
 from functions.identity.principal import ADMIN, AUDITOR, CUSTODIAN, ENTERPRISE, STAFF, Principal
@@ -555,6 +555,29 @@ def dispatch_queue(caller: Principal, district: str, cursor: dict[str, Any] | No
     """Appeals of a district waiting for the dispatch centre (one Query per page)."""
     require_jurisdiction(caller, district)
     return _page(Appeal.dispatch_queue_index.query(district, limit=limit, last_evaluated_key=cursor))
+
+
+@dataclass
+class AttentionPage:
+    """Clocks past breach or warning with the appeals they belong to (by appeal id)."""
+
+    clocks: list[SlaClock]
+    appeals: dict[str, Appeal]
+    last_key: dict[str, Any] | None
+
+
+def attention_queue(caller: Principal, state: str, cursor: dict[str, Any] | None, limit: int) -> AttentionPage:
+    """Every unit's open deadlines of this stack that are breached (most overdue first) or warned
+    (nearest first): a supervisor's view across units. One Query of the sparse attention index and
+    one BatchGetItem for the page's appeals (none when the page is empty)."""
+    if caller.role not in (SUPERVISOR_ROLE, ADMIN, AUDITOR):
+        raise Forbidden("The view across units is for supervisors, administrators and auditors.")
+    require_jurisdiction(caller, get_settings().division_code)
+    results = SlaClock.attention_index.query(attention_key("appeal", state), limit=limit, last_evaluated_key=cursor)
+    found = list(results)
+    ids = sorted({clock.owner.split("#", 1)[1] for clock in found})
+    appeals = {a.appeal_id: a for a in Appeal.batch_get(ids)} if ids else {}
+    return AttentionPage(found, appeals, results.last_evaluated_key)
 
 
 def unit_stats(caller: Principal, unit_id: str, period: str) -> dict[str, Any]:

@@ -9,10 +9,13 @@ Access patterns (every read is a GetItem or a Query; nothing scans a table)
 | one clock                                  | sla-clocks: `owner`, `name`                          | GetItem |
 | open clocks needing action by t (sweeper)  | GSI `due-index`: `due_shard`, `next_check` <= t      | Query per shard |
 | open provisional clocks of a derived year  | GSI `provisional-index`: `provisional_year`, `owner` | Query   |
+| a kind's open clocks past breach or warning, most urgent first (a supervisor's view) | GSI `attention-index`: `attention` ("appeal#breached" / "appeal#warned"), `due` | Query |
 
-Both GSIs are sparse: `due_shard` is set only while a clock is neither met nor breached (the
+The GSIs are sparse: `due_shard` is set only while a clock is neither met nor breached (the
 sweeper has nothing left to do with it after a breach), `provisional_year` only while it is open and
-provisional (the first derived year it counted through). `next_check` is the next moment the sweeper
+provisional (the first derived year it counted through), `attention` only while a watched clock (one
+with a warning fraction) is open and breached, or warned for its current deadline (an extension moves
+the warning moment past the warning sent, and the clock leaves the near-breach list). `next_check` is the next moment the sweeper
 must act: the warning moment (a fraction of the period, 80% by default) until the warning is sent,
 then the due moment.
 
@@ -104,6 +107,24 @@ class ProvisionalIndex(GlobalSecondaryIndex["SlaClock"]):
     owner = UnicodeAttribute(range_key=True)
 
 
+class AttentionIndex(GlobalSecondaryIndex["SlaClock"]):
+    class Meta:
+        index_name = "attention-index"
+        projection = AllProjection()
+
+    attention = UnicodeAttribute(hash_key=True)
+    due = UnicodeAttribute(range_key=True)
+
+
+BREACHED = "breached"
+WARNED = "warned"
+
+
+def attention_key(owner_kind: str, state: str) -> str:
+    """The `attention-index` partition of one kind's clocks in one state: "appeal#breached"."""
+    return f"{owner_kind}#{state}"
+
+
 class SlaClock(Model):
     """One deadline of one object: `owner` "appeal#A123", `name` "resolve_by".
 
@@ -131,10 +152,12 @@ class SlaClock(Model):
     # Sparse index keys: present only while the clock is open (and, for the second, provisional).
     due_shard = UnicodeAttribute(null=True)
     provisional_year = UnicodeAttribute(null=True)
+    attention = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     due_index = DueIndex()
     provisional_index = ProvisionalIndex()
+    attention_index = AttentionIndex()
 
     @property
     def is_open(self) -> bool:
@@ -171,6 +194,11 @@ class SlaClock(Model):
         self.breached_at = self.due if parse_utc_stamp(self.due) <= at else utc_stamp(at)
         self._refresh_index_keys(self._provisional_years())
 
+    def reindex(self) -> None:
+        """Recompute the sparse index keys from the clock's state (after an index is added to a
+        table that already holds clocks: infra/local `add_missing_indexes`)."""
+        self._refresh_index_keys(self._provisional_years())
+
     def _provisional_years(self) -> tuple[int, ...]:
         return (int(self.provisional_year),) if self.provisional_year else ()
 
@@ -186,6 +214,7 @@ class SlaClock(Model):
             SlaClock.due_shard.remove(),
             SlaClock.next_check.remove(),
             SlaClock.provisional_year.remove(),
+            SlaClock.attention.remove(),
         ]
 
     def _refresh_index_keys(self, provisional_years: tuple[int, ...]) -> None:
@@ -201,3 +230,14 @@ class SlaClock(Model):
         else:
             self.due_shard = None
             self.next_check = None
+        self.attention = self._attention()
+
+    def _attention(self) -> str | None:
+        if not self.is_open or self.warn_fraction is None:
+            return None  # met, or a clock nobody is warned about (an appeal's auto-close)
+        kind = self.owner.split("#", 1)[0]
+        if self.is_breached:
+            return attention_key(kind, BREACHED)
+        if self.warned_at and self.warn_at and self.warned_at >= self.warn_at:
+            return attention_key(kind, WARNED)
+        return None

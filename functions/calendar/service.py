@@ -241,9 +241,12 @@ def new_clock(
 
 def recompute_clock(calendar: WorkingDayCalendar, clock: SlaClock) -> bool:
     """Recompute the clock's deadline on the item; True when anything stored changed (then save it)."""
-    before = (clock.due, clock.provisional, clock.provisional_year, clock.due_shard, clock.next_check)
+    def stored():
+        return (clock.due, clock.provisional, clock.provisional_year, clock.due_shard, clock.next_check, clock.attention)
+
+    before = stored()
     clock.set_deadline(compute_due(calendar, clock.rule, clock.started, int(clock.extra_working_days or 0)))
-    return (clock.due, clock.provisional, clock.provisional_year, clock.due_shard, clock.next_check) != before
+    return stored() != before
 
 
 def grant_extension(calendar: WorkingDayCalendar, clock: SlaClock, working_days: int) -> SlaClock:
