@@ -11,9 +11,10 @@ export type RequestState<T> = {
 
 /**
  * One API read for a page section: its answer, its problem, whether it is loading, and `run` to
- * (re)load it. An answer that arrives after a newer run started is dropped.
+ * (re)load it. An answer that arrives after a newer run started is dropped. A problem keeps the last
+ * answer on show, unless `clearOnProblem` (a lookup, whose answer belongs only to what was asked).
  */
-export function useRequest<T>(load: () => Promise<T>, { immediate = true } = {}): RequestState<T> {
+export function useRequest<T>(load: () => Promise<T>, { immediate = true, clearOnProblem = false } = {}): RequestState<T> {
   const data = shallowRef<T>()
   const problem = shallowRef<ApiProblem | null>(null)
   const loading = ref(false)
@@ -28,6 +29,7 @@ export function useRequest<T>(load: () => Promise<T>, { immediate = true } = {})
       if (mine === latest) data.value = answer
     } catch (error) {
       if (mine !== latest) return
+      if (clearOnProblem) data.value = undefined
       problem.value =
         error instanceof ApiProblem ? error : new ApiProblem({ status: 0, code: 'client_error', title: String(error) })
     } finally {

@@ -5,17 +5,12 @@ import DeadlineCountdown from '@/components/DeadlineCountdown.vue'
 import { createAppI18n } from '@/i18n'
 import { deadlineState, splitDuration, tickInterval } from '@/pages/appeals/deadline'
 
+import { deadline as clock } from '../support/appeals'
+
 const START = Date.parse('2026-11-20T00:00:00Z')
 const DUE = Date.parse('2026-11-20T10:00:00Z') // ten hours later
 const at = (hours: number) => START + hours * 3_600_000
-const deadline = (overrides = {}) => ({
-  due: new Date(DUE).toISOString(),
-  started: new Date(START).toISOString(),
-  met_at: null,
-  breached: false,
-  provisional: false,
-  ...overrides,
-})
+const deadline = (overrides = {}) => clock(START, DUE, overrides)
 
 describe('deadline state', () => {
   it('is ok before 80% of the time has passed', () => {

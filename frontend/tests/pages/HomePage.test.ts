@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 
-import { fakeApi } from '../support/api'
+import { fakeApi, signedInAs } from '../support/api'
 import { renderApp } from '../support/app'
 import { ENTERPRISE_ME } from '../support/people'
 
@@ -72,9 +72,8 @@ describe('home page', () => {
   })
 
   it('shows a signed-in person their name, role and newest notices', async () => {
-    const api = fakeApi({
+    const api = signedInAs(ENTERPRISE_ME, {
       'GET /api/platforms': { body: PLATFORMS },
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
       'GET /api/inbox': {
         body: [
           {
@@ -115,7 +114,7 @@ describe('home page', () => {
   })
 
   it('signs out from the header', async () => {
-    fakeApi({ 'GET /api/platforms': { body: PLATFORMS }, 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/inbox': { body: [] } })
+    signedInAs(ENTERPRISE_ME, { 'GET /api/platforms': { body: PLATFORMS }, 'GET /api/inbox': { body: [] } })
     const { wrapper } = await renderApp('/', { token: 'token-wm' })
 
     await wrapper.find('.app-header__sign-out').trigger('click')

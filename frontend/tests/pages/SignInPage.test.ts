@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 
-import { fakeApi, problem } from '../support/api'
+import { fakeApi, listPage, problem } from '../support/api'
 import { renderApp } from '../support/app'
 import { ENTERPRISE_ME } from '../support/people'
 
@@ -20,7 +20,7 @@ describe('sign-in page', () => {
       'GET /api/auth/dev-users': { body: DEV_USERS },
       'POST /api/auth/dev-login': { body: { access_token: 'token-wm', token_type: 'Bearer', expires_in: 3600 } },
       'GET /api/auth/me': { body: ENTERPRISE_ME },
-      'GET /api/appeals': { body: { items: [], next_cursor: null } },
+      'GET /api/appeals': listPage([]),
     })
     const { wrapper, router } = await renderApp('/sign-in?redirect=/appeals')
 

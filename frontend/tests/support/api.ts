@@ -45,3 +45,13 @@ function problemResponse(status: number, code: string, detail: string): Response
     headers: { 'Content-Type': 'application/problem+json' },
   })
 }
+
+/** fakeApi for a signed-in caller: GET /api/auth/me answers `me`, the rest as `routes`. */
+export function signedInAs(me: object, routes: Record<string, Handler> = {}) {
+  return fakeApi({ 'GET /api/auth/me': { body: me }, ...routes })
+}
+
+/** One page of a cursor-paged list. */
+export function listPage(items: unknown[], nextCursor: string | null = null): Reply {
+  return { body: { items, next_cursor: nextCursor } }
+}

@@ -1,10 +1,10 @@
 import { flushPromises, type DOMWrapper } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 
-import { fakeApi, problem } from '../../support/api'
+import { problem, signedInAs } from '../../support/api'
 import { renderApp } from '../../support/app'
-import { ENTERPRISE_ME, STAFF_ME } from '../../support/people'
-import { appeal } from './fixtures'
+import { CUSTODIAN_ME, ENTERPRISE_ME, STAFF_ME } from '../../support/people'
+import { appeal } from '../../support/appeals'
 
 function control(wrapper: DOMWrapper<Element>): DOMWrapper<Element> {
   return ['INPUT', 'TEXTAREA'].includes(wrapper.element.tagName) ? wrapper : wrapper.find('input, textarea')
@@ -12,7 +12,7 @@ function control(wrapper: DOMWrapper<Element>): DOMWrapper<Element> {
 
 describe("an appeal's page", () => {
   it('shows status, deadlines and the timeline in time order, internal entries flagged', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/appeals/a1': { body: appeal() } })
+    signedInAs(ENTERPRISE_ME, { 'GET /api/appeals/a1': { body: appeal() } })
 
     const { wrapper } = await renderApp('/appeals/a1', { token: 'token-wm' })
 
@@ -28,8 +28,7 @@ describe("an appeal's page", () => {
   })
 
   it('offers exactly the available actions; "not satisfied" reopens and the page shows the answer', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
+    const api = signedInAs(ENTERPRISE_ME, {
       'GET /api/appeals/a1': { body: appeal() },
       'POST /api/appeals/a1/confirm': { body: appeal({ status: 'in_progress', satisfied: false, available_actions: [] }) },
     })
@@ -54,8 +53,7 @@ describe("an appeal's page", () => {
   })
 
   it("gives staff their actions' forms and shows the API's field message", async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
+    const api = signedInAs(STAFF_ME, {
       'GET /api/appeals/a1': { body: appeal({ status: 'in_progress', available_actions: ['contact', 'feedback', 'request-extension', 'resolve', 'return'] }) },
       'POST /api/appeals/a1/request-extension': problem(422, 'validation_failed', 'Invalid.', [{ field: 'reason', message: '理由过于简单' }]),
     })
@@ -75,7 +73,7 @@ describe("an appeal's page", () => {
   })
 
   it('shows an error with retry when the appeal cannot be read', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/appeals/zz': problem(404, 'not_found', 'No appeal zz.') })
+    signedInAs(ENTERPRISE_ME, { 'GET /api/appeals/zz': problem(404, 'not_found', 'No appeal zz.') })
 
     const { wrapper } = await renderApp('/appeals/zz', { token: 'token-wm' })
 
@@ -84,7 +82,6 @@ describe("an appeal's page", () => {
 })
 
 const DISPATCHER_ME = { sub: 'disp-city', role: 'dispatcher', org_id: 'unit-dispatch', district: '370200', name: '李娜' }
-const CUSTODIAN_ME = { sub: 'cust-1', role: 'custodian', org_id: 'unit-custody', district: '370200', name: '钱芳' }
 const UNITS = [
   { id: 'unit-tax', name: '市税务局', name_en: 'Qingdao Tax Bureau', district: '370200', level: 'city', roles: ['staff'] },
   { id: 'unit-water', name: '市水务管理局', name_en: null, district: '370200', level: 'city', roles: ['staff'] },
@@ -93,8 +90,7 @@ const UNITS = [
 
 describe("an appeal's dispatch form", () => {
   it('chooses the lead unit and co-units by name from the directory, and posts their ids', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: DISPATCHER_ME },
+    const api = signedInAs(DISPATCHER_ME, {
       'GET /api/appeals/a1': { body: appeal({ status: 'pending_dispatch', available_actions: ['dispatch'] }) },
       'GET /api/units': { body: UNITS },
       'POST /api/appeals/a1/dispatch': { body: appeal({ status: 'dispatched', available_actions: [] }) },
@@ -132,8 +128,7 @@ describe("an appeal's dispatch form", () => {
   })
 
   it('names units in English where the directory has an English name', async () => {
-    fakeApi({
-      'GET /api/auth/me': { body: DISPATCHER_ME },
+    signedInAs(DISPATCHER_ME, {
       'GET /api/appeals/a1': { body: appeal({ status: 'pending_dispatch', available_actions: ['dispatch'] }) },
       'GET /api/units': { body: UNITS },
     })
@@ -151,27 +146,27 @@ describe("an appeal's dispatch form", () => {
 
 describe("an appeal's links", () => {
   it('sends staff back to the queue and the appellant back to their appeals', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: STAFF_ME }, 'GET /api/appeals/a1': { body: appeal() } })
+    signedInAs(STAFF_ME, { 'GET /api/appeals/a1': { body: appeal() } })
     const staff = await renderApp('/appeals/a1', { token: 'token-zl' })
     expect(staff.wrapper.find('[data-testid="back"]').attributes('href')).toBe('/workbench/queue')
     expect(staff.wrapper.find('[data-testid="back"]').text()).toBe('返回单位诉求队列')
     staff.wrapper.unmount()
     sessionStorage.clear()
 
-    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/appeals/a1': { body: appeal() } })
+    signedInAs(ENTERPRISE_ME, { 'GET /api/appeals/a1': { body: appeal() } })
     const owner = await renderApp('/appeals/a1', { token: 'token-wm' })
     expect(owner.wrapper.find('[data-testid="back"]').attributes('href')).toBe('/appeals')
   })
 
   it('offers a custodian the audited reveal of a confidential reporter, and only then', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: CUSTODIAN_ME }, 'GET /api/appeals/a1': { body: appeal({ confidential: true }) } })
+    signedInAs(CUSTODIAN_ME, { 'GET /api/appeals/a1': { body: appeal({ confidential: true }) } })
     const { wrapper } = await renderApp('/appeals/a1', { token: 'token-cust' })
     const link = wrapper.find('[data-testid="reveal-link"]')
     expect(link.attributes('href')).toBe('/workbench/reveal/a1')
     expect(link.text()).toBe('查阅举报人身份（留痕）')
     wrapper.unmount()
 
-    fakeApi({ 'GET /api/auth/me': { body: CUSTODIAN_ME }, 'GET /api/appeals/a1': { body: appeal({ confidential: false }) } })
+    signedInAs(CUSTODIAN_ME, { 'GET /api/appeals/a1': { body: appeal({ confidential: false }) } })
     const plain = await renderApp('/appeals/a1', { token: 'token-cust' })
     expect(plain.wrapper.find('[data-testid="reveal-link"]').exists()).toBe(false)
   })

@@ -1,28 +1,10 @@
 import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 
-import { fakeApi, problem } from '../../support/api'
+import { fakeApi, listPage, problem, signedInAs } from '../../support/api'
+import { summary } from '../../support/appeals'
 import { renderApp } from '../../support/app'
 import { ENTERPRISE_ME, STAFF_ME } from '../../support/people'
-
-function summary(n: number, overrides: Record<string, unknown> = {}) {
-  return {
-    id: `a${n}`,
-    ticket_no: `370200-${String(n).padStart(7, '0')}`,
-    status: 'in_progress',
-    category: 'help',
-    title: `留抵退税迟迟未到账 ${n}`,
-    district: '370202',
-    channel: 'web',
-    submitted_at: '2026-11-20T02:00:00Z',
-    received_at: null,
-    dispatched_at: '2026-11-20T02:00:01Z',
-    assignee_unit: 'unit-tax',
-    breached: false,
-    duplicate_of: null,
-    ...overrides,
-  }
-}
 
 describe('my appeals page', () => {
   it('sends a signed-out visitor to sign in first', async () => {
@@ -35,9 +17,8 @@ describe('my appeals page', () => {
   })
 
   it("lists the enterprise's appeals: ticket, title, status words and Qingdao time", async () => {
-    fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
-      'GET /api/appeals': { body: { items: [summary(1, { status: 'pending_dispatch', breached: true }), summary(2)], next_cursor: null } },
+    signedInAs(ENTERPRISE_ME, {
+      'GET /api/appeals': listPage([summary(1, { status: 'pending_dispatch', breached: true }), summary(2)]),
     })
 
     const { wrapper } = await renderApp('/appeals', { token: 'token-wm' })
@@ -55,12 +36,11 @@ describe('my appeals page', () => {
   })
 
   it('loads the next page from the cursor', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
+    const api = signedInAs(ENTERPRISE_ME, {
       'GET /api/appeals': (call) =>
         call.url.includes('cursor=')
-          ? { body: { items: [summary(3)], next_cursor: null } }
-          : { body: { items: [summary(1), summary(2)], next_cursor: 'c2' } },
+          ? listPage([summary(3)])
+          : listPage([summary(1), summary(2)], 'c2'),
     })
     const { wrapper } = await renderApp('/appeals', { token: 'token-wm' })
 
@@ -76,7 +56,7 @@ describe('my appeals page', () => {
   })
 
   it('links each appeal to its page, and to a new appeal', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/appeals': { body: { items: [summary(1)], next_cursor: null } } })
+    signedInAs(ENTERPRISE_ME, { 'GET /api/appeals': listPage([summary(1)]) })
 
     const { wrapper } = await renderApp('/appeals', { token: 'token-wm' })
 
@@ -85,7 +65,7 @@ describe('my appeals page', () => {
   })
 
   it('says so when the enterprise has no appeals', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'GET /api/appeals': { body: { items: [], next_cursor: null } } })
+    signedInAs(ENTERPRISE_ME, { 'GET /api/appeals': listPage([]) })
 
     const { wrapper } = await renderApp('/appeals', { token: 'token-wm' })
 
@@ -94,9 +74,8 @@ describe('my appeals page', () => {
 
   it('shows the error and retries', async () => {
     let fail = true
-    fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
-      'GET /api/appeals': () => (fail ? problem(429, 'rate_limited', 'Too many requests; try again in 10 seconds.') : { body: { items: [summary(1)], next_cursor: null } }),
+    signedInAs(ENTERPRISE_ME, {
+      'GET /api/appeals': () => (fail ? problem(429, 'rate_limited', 'Too many requests; try again in 10 seconds.') : listPage([summary(1)])),
     })
     const { wrapper } = await renderApp('/appeals', { token: 'token-wm' })
 
@@ -109,7 +88,7 @@ describe('my appeals page', () => {
   })
 
   it('tells staff the page is for enterprises, without asking the API', async () => {
-    const api = fakeApi({ 'GET /api/auth/me': { body: STAFF_ME } })
+    const api = signedInAs(STAFF_ME)
 
     const { wrapper } = await renderApp('/appeals', { token: 'token-zl' })
 
@@ -118,9 +97,8 @@ describe('my appeals page', () => {
   })
 
   it('shows the status in English too', async () => {
-    fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
-      'GET /api/appeals': { body: { items: [summary(1, { status: 'resolved' })], next_cursor: null } },
+    signedInAs(ENTERPRISE_ME, {
+      'GET /api/appeals': listPage([summary(1, { status: 'resolved' })]),
     })
 
     const { wrapper } = await renderApp('/appeals', { token: 'token-wm', locale: 'en' })

@@ -1,7 +1,7 @@
 import { flushPromises, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { fakeApi, problem } from '../../support/api'
+import { fakeApi, problem, signedInAs } from '../../support/api'
 import { renderApp } from '../../support/app'
 import { ENTERPRISE_ME } from '../../support/people'
 
@@ -28,7 +28,7 @@ describe('submit an appeal', () => {
   afterEach(() => vi.unstubAllGlobals())
 
   it('explains the kinds, preselects the district and submits with an Idempotency-Key', async () => {
-    const api = fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME }, 'POST /api/appeals': { status: 201, body: SUBMITTED } })
+    const api = signedInAs(ENTERPRISE_ME, { 'POST /api/appeals': { status: 201, body: SUBMITTED } })
     const { wrapper } = await renderApp('/appeals/new', { token: 'token-wm' })
 
     expect(wrapper.find('h1').text()).toBe('提交诉求')
@@ -60,8 +60,7 @@ describe('submit an appeal', () => {
 
   it("shows a 422 problem's field message next to that field, and resends with a new key only when changed", async () => {
     let fail = true
-    const api = fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
+    const api = signedInAs(ENTERPRISE_ME, {
       'POST /api/appeals': () =>
         fail
           ? problem(422, 'validation_failed', 'The request has invalid fields.', [{ field: 'contact.phone', message: '不是有效的电话号码' }])
@@ -86,7 +85,7 @@ describe('submit an appeal', () => {
   })
 
   it('checks the form before sending anything', async () => {
-    const api = fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME } })
+    const api = signedInAs(ENTERPRISE_ME)
     const { wrapper } = await renderApp('/appeals/new', { token: 'token-wm' })
 
     await wrapper.find('form').trigger('submit')
@@ -98,8 +97,7 @@ describe('submit an appeal', () => {
   })
 
   it('lets a report go anonymously and shows its receipt code once, to write down', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
+    const api = signedInAs(ENTERPRISE_ME, {
       'POST /api/appeals': { status: 201, body: { ...SUBMITTED, receipt_code: 'K7QX-M2PD-9TZR' } },
     })
     const { wrapper } = await renderApp('/appeals/new', { token: 'token-wm' })
@@ -135,8 +133,7 @@ describe('submit an appeal', () => {
       }
     }
     vi.stubGlobal('XMLHttpRequest', FakeXhr)
-    const api = fakeApi({
-      'GET /api/auth/me': { body: ENTERPRISE_ME },
+    const api = signedInAs(ENTERPRISE_ME, {
       'POST /api/files': {
         status: 201,
         body: {
@@ -174,7 +171,7 @@ describe('submit an appeal', () => {
 
 describe('submit an appeal, in English', () => {
   it('has every word in English', async () => {
-    fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME } })
+    signedInAs(ENTERPRISE_ME)
     const { wrapper } = await renderApp('/appeals/new', { token: 'token-wm', locale: 'en' })
 
     expect(wrapper.find('h1').text()).toBe('Submit an appeal')

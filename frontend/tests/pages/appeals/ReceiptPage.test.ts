@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 
 import { fakeApi, problem } from '../../support/api'
 import { renderApp } from '../../support/app'
-import { appeal } from './fixtures'
+import { appeal } from '../../support/appeals'
 
 describe('follow a report with its receipt code', () => {
   it('reads the report with the Receipt-Code header, without signing in, and rates it', async () => {

@@ -1,30 +1,28 @@
 import { flushPromises } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 
-import { fakeApi, problem } from '../../support/api'
+import { listPage, problem, signedInAs } from '../../support/api'
+import { summary } from '../../support/appeals'
 import { renderApp } from '../../support/app'
+import { CUSTODIAN_ME } from '../../support/people'
 
 const DISPATCHER_ME = { sub: 'disp-city', role: 'dispatcher', org_id: 'unit-12345', district: '370200', name: '李娜' }
 const DISTRICT_DISPATCHER_ME = { ...DISPATCHER_ME, district: '370212' }
 const ADMIN_ME = { sub: 'admin-1', role: 'admin', org_id: 'unit-admin', district: '370200', name: '赵强' }
-const CUSTODIAN_ME = { sub: 'cust-1', role: 'custodian', org_id: 'unit-custody', district: '370200', name: '钱芳' }
 
 /** Submits the form a field belongs to, as pressing Enter or its submit button would. */
 function submitForm(field: Element): void {
   ;(field as HTMLInputElement).form!.requestSubmit()
 }
 
-const appeal = {
-  id: 'a9', ticket_no: '370200-0000009', status: 'pending_dispatch', category: 'help', title: '厂区道路积水',
-  district: '370212', channel: 'web', submitted_at: '2026-11-20T02:00:00Z', received_at: null, dispatched_at: null,
-  assignee_unit: null, breached: false, duplicate_of: null, deadlines: null,
-}
+const appeal = summary(9, {
+  status: 'pending_dispatch', title: '厂区道路积水', district: '370212', dispatched_at: null, assignee_unit: null, deadlines: null,
+})
 
 describe('dispatch queue page', () => {
   it("a district dispatcher sees their district's queue, linking to each appeal", async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: DISTRICT_DISPATCHER_ME },
-      'GET /api/dispatch/appeals': { body: { items: [appeal], next_cursor: null } },
+    const api = signedInAs(DISTRICT_DISPATCHER_ME, {
+      'GET /api/dispatch/appeals': listPage([appeal]),
     })
     const { wrapper } = await renderApp('/workbench/dispatch', { token: 't' })
     expect(api.called('GET /api/dispatch/appeals')[0]!.url).toContain('district=370212')
@@ -34,9 +32,8 @@ describe('dispatch queue page', () => {
   })
 
   it('a city-level dispatcher chooses a district first', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: DISPATCHER_ME },
-      'GET /api/dispatch/appeals': { body: { items: [], next_cursor: null } },
+    const api = signedInAs(DISPATCHER_ME, {
+      'GET /api/dispatch/appeals': listPage([]),
     })
     const { wrapper } = await renderApp('/workbench/dispatch', { token: 't' })
     expect(api.called('GET /api/dispatch/appeals')).toHaveLength(0)
@@ -50,8 +47,7 @@ describe('dispatch queue page', () => {
 
 describe('admin page', () => {
   it('lists notices and rules, and shows the per-field errors of a refused notice', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: ADMIN_ME },
+    const api = signedInAs(ADMIN_ME, {
       'GET /api/calendar/notices': { body: [{ year: 2026, source: '国办发明电〔2025〕7号', loaded_at: null, loaded_by: null }] },
       'GET /api/routing-rules': {
         body: [{ rule_id: 'r1', priority: 100, categories: ['help'], districts: [], keywords: ['税'], unit_id: 'unit-tax', enabled: true, note: null, updated_at: null, updated_by: null }],
@@ -87,8 +83,7 @@ describe('admin page', () => {
 
 describe('reveal page', () => {
   it('says it is audited, requires a reason and shows the identity', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: CUSTODIAN_ME },
+    const api = signedInAs(CUSTODIAN_ME, {
       'POST /api/appeals/a9/reveal-identity': { body: { appeal_id: 'a9', identity: { name: '王某', phone: '13800000000' } } },
     })
     const { wrapper } = await renderApp('/workbench/reveal/a9', { token: 't' })

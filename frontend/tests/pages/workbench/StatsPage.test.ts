@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from 'vitest'
 
 import { formatRate } from '@/pages/workbench/rates'
 
-import { fakeApi } from '../../support/api'
+import { signedInAs } from '../../support/api'
 import { renderApp } from '../../support/app'
-import { STAFF_ME } from '../../support/people'
+import { STAFF_ME, SUPERVISED_UNITS, SUPERVISOR_ME } from '../../support/people'
 
 // jsdom draws no SVG layout; the chart is ECharts' business, the numbers are in the table.
 vi.mock('@/pages/workbench/StatsChart.vue', async () => {
@@ -34,8 +34,7 @@ describe('rate formatting', () => {
 
 describe('statistics page', () => {
   it("shows a staff member's own unit's rates with their formulas, null as no data", async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
+    const api = signedInAs(STAFF_ME, {
       'GET /api/units/unit-tax/appeal-stats': {
         body: {
           scope: 'unit#unit-tax',
@@ -63,9 +62,8 @@ describe('statistics page', () => {
     const stats = (id: string) => ({
       body: { scope: `unit#${id}`, period: 'all', counts: { received: 1 }, rates: { contact_on_time: 1 } },
     })
-    const api = fakeApi({
-      'GET /api/auth/me': { body: SUPERVISOR_ME },
-      'GET /api/units': { body: UNITS },
+    const api = signedInAs(SUPERVISOR_ME, {
+      'GET /api/units': { body: SUPERVISED_UNITS },
       'GET /api/units/unit-super/appeal-stats': stats('unit-super'),
       'GET /api/units/unit-tax/appeal-stats': stats('unit-tax'),
     })
@@ -88,8 +86,7 @@ describe('statistics page', () => {
   })
 
   it("shows the unit's id when the directory does not name it", async () => {
-    fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
+    signedInAs(STAFF_ME, {
       'GET /api/units': { body: [] },
       'GET /api/units/unit-tax/appeal-stats': { body: { scope: 'unit#unit-tax', period: 'all', counts: {}, rates: {} } },
     })
@@ -98,9 +95,3 @@ describe('statistics page', () => {
     expect(wrapper.findComponent({ name: 'ElSelect' }).exists()).toBe(false)
   })
 })
-
-const SUPERVISOR_ME = { sub: 'sup-1', role: 'supervisor', org_id: 'unit-super', district: '370200', name: '孙伟' }
-const UNITS = [
-  { id: 'unit-super', name: '市督查室', name_en: 'Inspection Office', district: '370200', level: 'city', roles: ['supervisor'] },
-  { id: 'unit-tax', name: '市税务局', name_en: 'Qingdao Tax Bureau', district: '370200', level: 'city', roles: ['staff'] },
-]

@@ -1,53 +1,24 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { fakeApi, problem } from '../../support/api'
+import { listPage, problem, signedInAs } from '../../support/api'
+import { deadline, summary } from '../../support/appeals'
 import { renderApp } from '../../support/app'
-import { ENTERPRISE_ME, STAFF_ME } from '../../support/people'
+import { ENTERPRISE_ME, STAFF_ME, SUPERVISED_UNITS, SUPERVISOR_ME } from '../../support/people'
 
 const NOW = new Date('2026-11-20T12:00:00Z')
-
-function deadline(started: string, due: string, extra: Record<string, unknown> = {}) {
-  return { started, due, met_at: null, breached: false, provisional: false, ...extra }
-}
-
-function summary(n: number, overrides: Record<string, unknown> = {}) {
-  return {
-    id: `a${n}`,
-    ticket_no: `370200-${String(n).padStart(7, '0')}`,
-    status: 'in_progress',
-    category: 'help',
-    title: `留抵退税迟迟未到账 ${n}`,
-    district: '370202',
-    channel: 'web',
-    submitted_at: '2026-11-20T02:00:00Z',
-    received_at: null,
-    dispatched_at: '2026-11-20T02:00:01Z',
-    assignee_unit: 'unit-tax',
-    breached: false,
-    duplicate_of: null,
-    deadlines: { contact_by: deadline('2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z'), feedback_by: null, resolve_by: null },
-    ...overrides,
-  }
-}
 
 describe('unit queue page', () => {
   afterEach(() => vi.useRealTimers())
 
   it("lists the staff member's unit's appeals, each linking to its page, with coloured countdowns", async () => {
     vi.useFakeTimers({ now: NOW, toFake: ['Date'] })
-    const api = fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
-      'GET /api/units/unit-tax/appeals': {
-        body: {
-          items: [
-            summary(1), // 12 h of 24 gone: plain
-            summary(2, { deadlines: { contact_by: deadline('2026-11-20T00:00:00Z', '2026-11-20T14:00:00Z'), feedback_by: null, resolve_by: null } }), // 12 of 14 h: amber
-            summary(3, { breached: true, deadlines: { contact_by: deadline('2026-11-19T00:00:00Z', '2026-11-20T00:00:00Z', { breached: true }), feedback_by: null, resolve_by: null } }),
-          ],
-          next_cursor: null,
-        },
-      },
+    const api = signedInAs(STAFF_ME, {
+      'GET /api/units/unit-tax/appeals': listPage([
+        summary(1), // 12 h of 24 gone: plain
+        summary(2, { deadlines: { contact_by: deadline('2026-11-20T00:00:00Z', '2026-11-20T14:00:00Z'), feedback_by: null, resolve_by: null } }), // 12 of 14 h: amber
+        summary(3, { breached: true, deadlines: { contact_by: deadline('2026-11-19T00:00:00Z', '2026-11-20T00:00:00Z', { breached: true }), feedback_by: null, resolve_by: null } }),
+      ]),
     })
 
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
@@ -67,9 +38,8 @@ describe('unit queue page', () => {
   })
 
   it('filters by status and breach, starting again from the first page', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
-      'GET /api/units/unit-tax/appeals': { body: { items: [summary(1)], next_cursor: null } },
+    const api = signedInAs(STAFF_ME, {
+      'GET /api/units/unit-tax/appeals': listPage([summary(1)]),
     })
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
 
@@ -89,12 +59,11 @@ describe('unit queue page', () => {
   })
 
   it('loads the next page from the cursor with "more"', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
+    const api = signedInAs(STAFF_ME, {
       'GET /api/units/unit-tax/appeals': (call) =>
         call.url.includes('cursor=c2')
-          ? { body: { items: [summary(3)], next_cursor: null } }
-          : { body: { items: [summary(1), summary(2)], next_cursor: 'c2' } },
+          ? listPage([summary(3)])
+          : listPage([summary(1), summary(2)], 'c2'),
     })
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
     expect(wrapper.findAll('[data-testid="queue-row"]')).toHaveLength(2)
@@ -108,9 +77,8 @@ describe('unit queue page', () => {
   })
 
   it('shows an empty queue', async () => {
-    fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
-      'GET /api/units/unit-tax/appeals': { body: { items: [], next_cursor: null } },
+    signedInAs(STAFF_ME, {
+      'GET /api/units/unit-tax/appeals': listPage([]),
     })
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
     expect(wrapper.text()).toContain('没有符合条件的诉求。')
@@ -118,9 +86,8 @@ describe('unit queue page', () => {
 
   it("shows the API's refusal and retries", async () => {
     let fail = true
-    fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
-      'GET /api/units/unit-tax/appeals': () => (fail ? problem(403, 'forbidden', '您无权查看该单位的诉求。') : { body: { items: [summary(1)], next_cursor: null } }),
+    signedInAs(STAFF_ME, {
+      'GET /api/units/unit-tax/appeals': () => (fail ? problem(403, 'forbidden', '您无权查看该单位的诉求。') : listPage([summary(1)])),
     })
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
 
@@ -132,7 +99,7 @@ describe('unit queue page', () => {
   })
 
   it('is not offered to an enterprise', async () => {
-    const api = fakeApi({ 'GET /api/auth/me': { body: ENTERPRISE_ME } })
+    const api = signedInAs(ENTERPRISE_ME)
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-wm' })
     expect(wrapper.text()).toContain('您当前的身份不能使用此页面。')
     expect(wrapper.find('[data-testid="workbench-link"]').exists()).toBe(false)
@@ -140,10 +107,9 @@ describe('unit queue page', () => {
   })
 
   it("names the staff member's own unit rather than showing its id", async () => {
-    fakeApi({
-      'GET /api/auth/me': { body: STAFF_ME },
-      'GET /api/units': { body: UNITS },
-      'GET /api/units/unit-tax/appeals': { body: { items: [summary(1)], next_cursor: null } },
+    signedInAs(STAFF_ME, {
+      'GET /api/units': { body: SUPERVISED_UNITS },
+      'GET /api/units/unit-tax/appeals': listPage([summary(1)]),
     })
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-staff' })
     expect(wrapper.find('.workbench__intro').text()).toBe('本单位（市税务局）的诉求。')
@@ -152,11 +118,10 @@ describe('unit queue page', () => {
   })
 
   it('lets an oversight role choose the unit by name, loading its queue', async () => {
-    const api = fakeApi({
-      'GET /api/auth/me': { body: SUPERVISOR_ME },
-      'GET /api/units': { body: UNITS },
-      'GET /api/units/unit-super/appeals': { body: { items: [], next_cursor: null } },
-      'GET /api/units/unit-tax/appeals': { body: { items: [summary(1)], next_cursor: null } },
+    const api = signedInAs(SUPERVISOR_ME, {
+      'GET /api/units': { body: SUPERVISED_UNITS },
+      'GET /api/units/unit-super/appeals': listPage([]),
+      'GET /api/units/unit-tax/appeals': listPage([summary(1)]),
     })
     const { wrapper } = await renderApp('/workbench/queue', { token: 'token-super', locale: 'en' })
     expect(wrapper.find('label[for="queue-unit"]').text()).toBe('Unit')
@@ -171,9 +136,3 @@ describe('unit queue page', () => {
     expect(wrapper.find('caption').text()).toBe('Appeals of unit Qingdao Tax Bureau')
   })
 })
-
-const SUPERVISOR_ME = { sub: 'sup-1', role: 'supervisor', org_id: 'unit-super', district: '370200', name: '孙伟' }
-const UNITS = [
-  { id: 'unit-super', name: '市督查室', name_en: null, district: '370200', level: 'city', roles: ['supervisor'] },
-  { id: 'unit-tax', name: '市税务局', name_en: 'Qingdao Tax Bureau', district: '370200', level: 'city', roles: ['staff'] },
-]

@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest'
 
 import { countdownLevel, nextDeadline, timeParts } from '@/pages/workbench/countdown'
 
+import { deadline } from '../../support/appeals'
+
 const START = Date.parse('2026-11-20T00:00:00Z')
 const DUE = Date.parse('2026-11-21T00:00:00Z') // 24 h after the start
 const HOUR = 3_600_000
 
-function clock(overrides: Record<string, unknown> = {}) {
-  return {
-    started: new Date(START).toISOString(),
-    due: new Date(DUE).toISOString(),
-    met_at: null,
-    breached: false,
-    provisional: false,
-    ...overrides,
-  }
-}
+const clock = (overrides: Record<string, unknown> = {}) => deadline(START, DUE, overrides)
 
 describe('queue countdown colours', () => {
   it('is plain before 80 % of started→due', () => {

@@ -1,14 +1,43 @@
-// An appeal as GET /api/appeals/{id} answers it, for the pages' tests.
-const clock = (overrides = {}) => ({
-  due: '2099-12-11T09:00:00Z',
-  started: '2026-11-20T02:00:00Z',
-  met_at: null,
-  breached: false,
-  provisional: false,
-  ...overrides,
-})
+// Appeals as the API answers them, for the pages' tests: override only what a test is about.
 
+const iso = (time: string | number) => (typeof time === 'string' ? time : new Date(time).toISOString())
+
+/** One deadline clock (DeadlineOut); times as ISO strings or epoch milliseconds. */
+export function deadline(started: string | number, due: string | number, overrides: Record<string, unknown> = {}) {
+  return {
+    started: iso(started),
+    due: iso(due),
+    met_at: null,
+    breached: false,
+    provisional: false,
+    ...overrides,
+  }
+}
+
+/** Appeal `n` as a list shows it (AppealSummaryOut): ticket 370200-000000n, title ending in n. */
+export function summary(n: number, overrides: Record<string, unknown> = {}) {
+  return {
+    id: `a${n}`,
+    ticket_no: `370200-${String(n).padStart(7, '0')}`,
+    status: 'in_progress',
+    category: 'help',
+    title: `留抵退税迟迟未到账 ${n}`,
+    district: '370202',
+    channel: 'web',
+    submitted_at: '2026-11-20T02:00:00Z',
+    received_at: null,
+    dispatched_at: '2026-11-20T02:00:01Z',
+    assignee_unit: 'unit-tax',
+    breached: false,
+    duplicate_of: null,
+    deadlines: { contact_by: deadline('2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z'), feedback_by: null, resolve_by: null },
+    ...overrides,
+  }
+}
+
+/** An appeal as GET /api/appeals/{id} answers it (AppealOut). */
 export function appeal(overrides: Record<string, unknown> = {}) {
+  const clock = (more = {}) => deadline('2026-11-20T02:00:00Z', '2099-12-11T09:00:00Z', more)
   return {
     id: 'a1',
     ticket_no: '370200-0000123',
