@@ -55,11 +55,20 @@ Access patterns (every read is a GetItem or a Query)
 | pattern                                     | key / index                                                  | call |
 |---------------------------------------------|--------------------------------------------------------------|------|
 | the channel of an API key                   | open311-channels: `key_hash` = sha256(api_key)               | GetItem |
+| every registered channel (admin list)       | GSI `registry-index`: `registry` = "open311" (constant), `channel_id` | Query |
+| one channel by its id (disable, rotate)     | GSI `registry-index`: `registry`, `channel_id` = id; then `key_hash`  | Query + GetItem (consistent) |
 | one request of a channel (ownership)        | open311-requests: `channel_key`, `service_request_id`        | GetItem / BatchGet |
 | a channel's requests in a date range        | LSI `requested-index`: `channel_key`, `requested_at` between | Query |
 | the appeals, deadlines and merge targets    | appeals / sla-clocks (`appeal#{id}`, "resolve_by")           | BatchGet |
 A channel is (channel, district): its `channel_key` is "hotline_12345@370200"; a rotated key of the
 same channel sees the same requests, another channel's key sees none of them.
+
+A channel's one item is its current key's: `channel_id` (stable, "och-…"; the demo ones "demo-…")
+names it across key rotations, which replace the item (delete the old key's, put the new key's, one
+transaction), so an old key stops working at once. Every item carries `registry`, the one partition
+of the admin list (a channel registry is dozens of items: one partition is no hot key). Items
+written before channel ids existed have neither attribute: the seed fills in the demo ones (keys
+were issued only as demo keys before the admin API). Admin use cases: functions/appeals/channels.py.
 """
 from __future__ import annotations
 
@@ -76,7 +85,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from functions.appeals import service
@@ -161,8 +171,22 @@ FIELD_NAMES = {
 
 
 # -- tables ----------------------------------------------------------------------------------------
+REGISTRY = "open311"  # the one partition of registry-index: every channel of the stage
+
+
+class RegistryIndex(GlobalSecondaryIndex):
+    """Every channel, by id: the admin list and the lookups behind disable, enable and rotate."""
+
+    class Meta:
+        index_name = "registry-index"
+        projection = AllProjection()
+
+    registry = UnicodeAttribute(hash_key=True)
+    channel_id = UnicodeAttribute(range_key=True)
+
+
 class Open311Channel(Model):
-    """One API key of an intake channel. Only the key's sha256 is stored, never the key."""
+    """The current API key of an intake channel. Only the key's sha256 is stored, never the key."""
 
     class Meta(BaseMeta):
         table_name = table_name("open311-channels")
@@ -173,6 +197,11 @@ class Open311Channel(Model):
     display_name = UnicodeAttribute()
     enabled = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
+    # Absent on items written before channels had ids (the seed fills in the demo ones).
+    channel_id = UnicodeAttribute(null=True)
+    registry = UnicodeAttribute(null=True)
+    key_rotated_at = UnicodeAttribute(null=True)
+    registry_index = RegistryIndex()
 
     @property
     def channel_key(self) -> str:
@@ -234,24 +263,63 @@ def _check_channel(channel: str, district: str, display_name: str) -> None:
         raise ValueError("display_name is required")
 
 
-def add_channel(api_key: str, channel: str, district: str, display_name: str, enabled: bool = True) -> bool:
+def new_api_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_channel_id() -> str:
+    return "och-" + secrets.token_hex(6)
+
+
+def demo_channel_id(channel: str, district: str) -> str:
+    return f"demo-{channel}-{district}"
+
+
+def channel_item(api_key: str, channel_id: str, channel: str, district: str, display_name: str,
+                 created_at: str, enabled: bool = True) -> Open311Channel:
+    return Open311Channel(key_hash=hash_key(api_key), channel_id=channel_id, registry=REGISTRY, channel=channel,
+                          district=district, display_name=display_name, enabled=enabled, created_at=created_at)
+
+
+def add_channel(api_key: str, channel: str, district: str, display_name: str, enabled: bool = True,
+                channel_id: str | None = None) -> bool:
     """Register a key (conditional put): True if created, False if that key already exists."""
     _check_channel(channel, district, display_name)
-    item = Open311Channel(key_hash=hash_key(api_key), channel=channel, district=district, display_name=display_name,
-                          enabled=enabled, created_at=isoformat_utc(get_clock().now()))
+    item = channel_item(api_key, channel_id or new_channel_id(), channel, district, display_name,
+                        isoformat_utc(get_clock().now()), enabled)
     return put_if_absent(item, Open311Channel.key_hash)
 
 
 def create_channel(channel: str, district: str, display_name: str) -> str:
-    """Issue a new random key for a channel and return it; it is shown this once, never stored."""
-    api_key = secrets.token_urlsafe(32)
+    """Issue a new random key for a channel and return it; it is shown this once, never stored.
+    Scripts only: the admin API (channels.create_channel) also audits it."""
+    api_key = new_api_key()
     add_channel(api_key, channel, district, display_name)
     return api_key
 
 
+def _fill_in_registry(api_key: str, channel: str, district: str) -> None:
+    """A demo item written before channels had ids gets its id and registry partition (once)."""
+    item = Open311Channel(key_hash=hash_key(api_key))
+    try:
+        item.update([Open311Channel.channel_id.set(demo_channel_id(channel, district)),
+                     Open311Channel.registry.set(REGISTRY)],
+                    condition=Open311Channel.key_hash.exists() & Open311Channel.channel_id.does_not_exist())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
 def seed_open311_channels() -> int:
-    """The demo channels of DEMO_KEYS (local and dev stages): conditional puts, so a rerun creates none."""
-    return sum(add_channel(key, *spec) for key, spec in DEMO_KEYS.items())
+    """The demo channels of DEMO_KEYS (local and dev stages): conditional puts, so a rerun creates none,
+    and demo items from before channel ids get theirs."""
+    created = 0
+    for key, (channel, district, display_name) in DEMO_KEYS.items():
+        if add_channel(key, channel, district, display_name, channel_id=demo_channel_id(channel, district)):
+            created += 1
+        else:
+            _fill_in_registry(key, channel, district)
+    return created
 
 
 # -- schemas ----------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from functions.shared.plugins import JobAccess, Plugin
 
 PLUGIN = Plugin(
     name="appeals",
-    blueprints=("functions.appeals.routes:bp", "functions.appeals.open311_routes:bp", "functions.appeals.jobs:bp"),
+    blueprints=("functions.appeals.routes:bp", "functions.appeals.open311_routes:bp",
+                "functions.appeals.channel_routes:bp", "functions.appeals.jobs:bp"),
     models=("functions.appeals.models", "functions.appeals.open311:Open311Channel", "functions.appeals.open311:Open311Request"),
     seed=("functions.appeals.seed:seed",),
     clock_handlers={"appeal": "functions.appeals.service:on_clock"},
