@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouterHistory, type RouteRecordRaw
 
 import HomePage from './pages/HomePage.vue'
 import { appealsRoutes } from './pages/appeals/routes'
+import { devRoutes } from './pages/dev/routes'
 import { workbenchRoutes } from './pages/workbench/routes'
 import { useAuthStore } from './stores/auth'
 
@@ -20,6 +21,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignInPage.vue'), meta: { titleKey: 'signIn.title' } },
   ...appealsRoutes,
   ...workbenchRoutes,
+  ...devRoutes,
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

@@ -5,6 +5,7 @@ import json
 
 from functions import platforms
 from functions.notifications import service as notifications
+from functions.notifications.channels import render_topic
 from functions.platform import jobs_runtime, service
 from functions.platform.clock import MovableClock, movable_clock
 from functions.identity.principal import ADMIN, AUDITOR, SUPERVISOR
@@ -107,13 +108,13 @@ def run_job(call: Call):
     dev_only=True,
 )
 def mailbox(call: Call):
-    return [
-        MailboxItemOut(
-            recipient=m.recipient, topic=m.topic, payload=json.loads(m.payload), message_id=m.message_id,
-            at=to_shanghai(parse_instant(m.at_id.split("#")[0])).isoformat()
-        )
-        for m in notifications.inbox(call.query.recipient)
-    ]
+    items = []
+    for m in notifications.inbox(call.query.recipient):
+        payload = json.loads(m.payload)
+        subject, text = render_topic(m.topic, payload)
+        items.append(MailboxItemOut(recipient=m.recipient, topic=m.topic, subject=subject, text=text, payload=payload,
+                                    message_id=m.message_id, at=to_shanghai(parse_instant(m.at_id.split("#")[0])).isoformat()))
+    return items
 
 
 @bp.api(

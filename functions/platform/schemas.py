@@ -43,6 +43,8 @@ class MailboxQuery(Schema):
 class MailboxItemOut(Schema):
     recipient: str
     topic: str
+    subject: str = Field(description="the notice's subject line, as e-mail carries it")
+    text: str = Field(description="the notice in the words SMS and e-mail use")
     payload: dict
     message_id: str
     at: str

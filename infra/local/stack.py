@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = ROOT / ".local-data"
 FRONTEND_DIST = ROOT / "frontend" / "dist"
 PLACEHOLDER = Path(__file__).with_name("placeholder.html")
-MAILBOX_PAGE = Path(__file__).with_name("mailbox.html")
 REGION = "us-east-1"
 
 log = logging.getLogger("local-stack")
@@ -580,9 +579,7 @@ def _handler_class():
         def _serve_static(self) -> None:
             path = self.path.split("?", 1)[0]
             body, content_type = None, "text/html; charset=utf-8"
-            if path == "/dev/mailbox":
-                body = MAILBOX_PAGE.read_bytes()
-            elif FRONTEND_DIST.is_dir():
+            if FRONTEND_DIST.is_dir():
                 target = (FRONTEND_DIST / path.lstrip("/")).resolve()
                 if target.is_dir():
                     target = target / "index.html"

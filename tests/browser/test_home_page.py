@@ -165,7 +165,21 @@ def test_local_mailbox_page_shows_a_dispatch_notice(running, page):
         headers=bearer(running, "ent-zhengrixin"))
     assert status == 201, created
     running.json("POST", "/api/dev/jobs/relay_outbox/run")
+    open_home(page, running)
+    page.get_by_test_id("mailbox-link").click()  # the footer links it on a stage with a dev clock
+    page.wait_for_url("**/dev/mailbox")
     page.goto(running.url + "/dev/mailbox?recipient=org:unit-tax")
-    page.wait_for_selector("#rows tr")
-    assert "appeal.dispatched" in page.locator("#rows").inner_text()
-    assert created["ticket_no"] in page.locator("#rows").inner_text()
+    notices = page.get_by_test_id("mailbox-notices")
+    notices.locator("li").first.wait_for()
+    text = notices.inner_text()
+    # What the SMS would have said, in its words, with the ticket number.
+    assert "appeal.dispatched" in text and f"诉求 {created['ticket_no']}「留抵退税迟迟未到账」已分派至贵单位" in text
+    notices.get_by_role("link", name="查看诉求").first.click()
+    page.wait_for_url(f"**/appeals/{created['id']}")
+    # Another recipient, typed on the page: an address nobody wrote to.
+    page.goto(running.url + "/dev/mailbox")
+    page.get_by_label("收件人").fill("org:nobody")
+    page.get_by_role("button", name="查看").click()
+    page.get_by_text("这个收件人还没有收到通知。").wait_for()
+    assert "recipient=org%3Anobody" in page.url or "recipient=org:nobody" in page.url
+    assert serious_violations(page) == []

@@ -1691,6 +1691,16 @@ export interface components {
             recipient: string;
             /** Topic */
             topic: string;
+            /**
+             * Subject
+             * @description the notice's subject line, as e-mail carries it
+             */
+            subject: string;
+            /**
+             * Text
+             * @description the notice in the words SMS and e-mail use
+             */
+            text: string;
             /** Payload */
             payload: {
                 [key: string]: unknown;

@@ -468,6 +468,16 @@ const en: Messages = {
       value: 'Value',
     },
   },
+  mailbox: {
+    link: 'Local mailbox (SMS, e-mail)',
+    title: 'Local mailbox',
+    intro: 'Local and dev stages send no SMS or e-mail: every notice the platform sends is delivered here. Choose or type a recipient.',
+    recipient: 'Recipient',
+    show: 'Show',
+    showing: 'Notices to {recipient}, newest first',
+    empty: 'This recipient has no notices yet.',
+    openAppeal: 'Open the appeal',
+  },
   notFound: {
     title: 'Page not found',
     text: 'The page you are looking for does not exist or has moved.',

@@ -460,6 +460,16 @@ const zhCN = {
       value: '内容',
     },
   },
+  mailbox: {
+    link: '本地信箱（短信、邮件）',
+    title: '本地信箱',
+    intro: '本地和开发环境不发送短信和邮件，平台发出的通知都投递到这里。选择或输入收件人查看。',
+    recipient: '收件人',
+    show: '查看',
+    showing: '收件人 {recipient} 的通知，最新的在前',
+    empty: '这个收件人还没有收到通知。',
+    openAppeal: '查看诉求',
+  },
   notFound: {
     title: '页面不存在',
     text: '您要找的页面不存在或已移动。',
