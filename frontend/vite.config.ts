@@ -1,6 +1,7 @@
 import { fileURLToPath, URL } from 'node:url'
 
 import vue from '@vitejs/plugin-vue'
+import pxToRem from 'postcss-pxtorem'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { defineConfig } from 'vitest/config'
@@ -21,6 +22,14 @@ export default defineConfig({
       resolvers: [ElementPlusResolver({ importStyle: process.env.VITEST ? false : 'css' })],
     }),
   ],
+  css: {
+    postcss: {
+      // Element Plus sizes its text and controls in px, so a reader's larger text size (older users
+      // set one) would grow our text but not its inputs, selects and tables. In rem (16px = 1rem,
+      // the same size by default) they follow it; hairlines (1px) stay px.
+      plugins: [pxToRem({ rootValue: 16, propList: ['*'], minPixelValue: 2 })],
+    },
+  },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
