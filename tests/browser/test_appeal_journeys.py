@@ -261,10 +261,22 @@ def test_a_late_appeal_shows_breached_to_the_unit_and_the_supervisor(running, si
     assert 55 <= overdue_minutes <= 70, countdown.inner_text()  # an hour over, give or take the test's own minutes
     shoot(staff, "04-unit-queue-breached")
 
-    supervisor = sign_in("supervisor-city", f"/appeals/{submitted['id']}")
+    # The supervisor's view across units: the deadline in red, and from it the appeal to supervise.
+    supervisor = sign_in("supervisor-city", "/workbench/supervision")
+    row = supervisor.locator("[data-testid=supervision-row]", has_text=submitted["ticket"])
+    row.wait_for()
+    assert "2小时内联系" in row.inner_text() and "市税务局" in row.inner_text()
+    assert row.locator("[data-testid=countdown]").get_attribute("data-level") == "breached"
+    no_serious_violations(supervisor)
+    shoot(supervisor, "04-supervision-breached")
+    supervisor.locator("[data-testid=state-warned]").click()
+    supervisor.get_by_text("目前没有即将超时的期限。").wait_for()
+    supervisor.locator("[data-testid=state-breached]").click()
+    row.get_by_role("link", name=TAX_TITLE).click()
     supervisor.wait_for_selector(".appeal-view [data-testid=ticket]")
     view = supervisor.locator(".appeal-view")
     assert view.locator(".el-tag", has_text="已超时").is_visible()
     assert view.locator("[data-testid=deadline].countdown--breached").count() >= 1
     no_serious_violations(supervisor)
     shoot(supervisor, "04-appeal-supervisor-breached")
+    act(supervisor, "supervise", lambda form: form.locator("textarea").fill("请税务局今天内联系企业并反馈。"))

@@ -301,6 +301,18 @@ const en: Messages = {
       submitted: 'Submitted',
       nextDeadline: 'Next deadline',
     },
+    supervision: {
+      title: 'Deadlines at risk',
+      intro: "Every unit's deadlines that are breached or close to it (80 % of the time used). Open an appeal to supervise it or decide an extension.",
+      show: 'Show',
+      breached: 'Breached',
+      warned: 'Near breach',
+      breachedEmpty: 'No deadline is breached.',
+      warnedEmpty: 'No deadline is near breach.',
+      deadline: 'Deadline',
+      countdown: 'Time left or overdue',
+      coReply: 'Co-unit reply within 10 working days',
+    },
     dispatch: {
       title: 'Appeals awaiting dispatch',
       intro: 'Appeals no rule could route, and returned ones. Open an appeal to dispatch, merge or split it.',

@@ -293,6 +293,18 @@ const zhCN = {
       submitted: '提交时间',
       nextDeadline: '下一期限',
     },
+    supervision: {
+      title: '超时预警',
+      intro: '各单位已超时和即将超时（已用去八成时限）的办理期限。打开诉求可督办，或审批延期申请。',
+      show: '显示',
+      breached: '已超时',
+      warned: '即将超时',
+      breachedEmpty: '目前没有超时的期限。',
+      warnedEmpty: '目前没有即将超时的期限。',
+      deadline: '期限',
+      countdown: '剩余或超出时间',
+      coReply: '协办单位10个工作日内回复',
+    },
     dispatch: {
       title: '待分派诉求',
       intro: '规则无法自动分派或被退回的诉求。打开诉求后可分派、合并或拆分。',

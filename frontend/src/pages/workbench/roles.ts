@@ -1,6 +1,8 @@
 /** Who may open which workbench page (the API checks again; this only decides what the page offers). */
 export const QUEUE_ROLES = ['staff', 'dispatcher', 'supervisor', 'admin', 'auditor'] as const
 export const DISPATCH_ROLES = ['dispatcher', 'supervisor'] as const
+/** Every unit's breached and near-breach deadlines (GET /api/supervision/appeals). */
+export const SUPERVISION_ROLES = ['supervisor', 'admin', 'auditor'] as const
 export const STATS_ROLES = ['staff', 'dispatcher', 'supervisor', 'admin', 'auditor'] as const
 /** Roles that may look at any unit's queue or statistics (staff see only their own unit). */
 export const OVERSIGHT_ROLES = ['dispatcher', 'supervisor', 'admin', 'auditor'] as const

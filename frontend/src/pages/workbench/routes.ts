@@ -17,6 +17,12 @@ export const workbenchRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'workbench.dispatch.title', requiresAuth: true },
   },
   {
+    path: '/workbench/supervision',
+    name: 'workbench-supervision',
+    component: () => import('./SupervisionPage.vue'),
+    meta: { titleKey: 'workbench.supervision.title', requiresAuth: true },
+  },
+  {
     path: '/workbench/stats',
     name: 'workbench-stats',
     component: () => import('./StatsPage.vue'),
