@@ -12,6 +12,7 @@ from functions.appeals.schemas import (
     AppealOut,
     AppealPageOut,
     AppealSummaryOut,
+    AttachmentFileOut,
     AttentionItemOut,
     AttentionPageOut,
     ChannelOut,
@@ -83,6 +84,8 @@ def appeal(view: AppealView) -> AppealOut:
         rating=rating, reopen_count=int(a.reopen_count or 0), return_count=int(a.return_count or 0),
         extension_count=int(a.extension_count or 0),
         timeline=timeline(view.records, for_enterprise=view.for_enterprise, unit_names=names),
+        attachment_files=[AttachmentFileOut(id=f.file_id, ref=f.ref, name=f.name, content_type=f.content_type, size=int(f.size))
+                          for f in view.files],
         available_actions=MACHINE.available(a.status, view.relations, a),
     )
 

@@ -27,6 +27,8 @@ from functions.appeals.schemas import (
     TicketLedgerOut,
     TicketLedgerQuery,
 )
+from functions.files import presenters as files_presenters
+from functions.files.schemas import FileDownloadOut
 from functions.identity.principal import ADMIN, AUDITOR, CUSTODIAN, DISPATCHER, ENTERPRISE, STAFF, SUPERVISOR
 from functions.shared.errors import FieldError, ValidationFailed
 from functions.shared.pagination import decode_cursor
@@ -86,6 +88,13 @@ def take_action(call: Call, action: str):
 
 action_routes(bp, states.MACHINE, "/appeals/{appeal_id}", take=take_action, response=AppealOut, summary="Appeal action: {action}",
               view_prefix="appeal")
+
+
+@bp.api("/appeals/{appeal_id}/files/{file_id}", summary="A file the appeal lists, with a short-lived download link",
+        description="For whoever may read the appeal (404 otherwise, and for a file the appeal does not list).",
+        response=FileDownloadOut, errors=(404,))
+def read_attachment(call: Call):
+    return files_presenters.download(service.read_attachment(call.caller, call.params["appeal_id"], call.params["file_id"]))
 
 
 # replay=False: an identity is never kept in the idempotency store, and a replayed reveal is a

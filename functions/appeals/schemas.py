@@ -121,6 +121,14 @@ class TimelineEntryOut(Schema):
     internal: bool
 
 
+class AttachmentFileOut(Schema):
+    id: str = Field(description="the file's id: GET /api/appeals/{appeal_id}/files/{id} answers a download link")
+    ref: str = Field(description="as the appeal's submission listed it: file:<id>")
+    name: str
+    content_type: str
+    size: int = Field(description="bytes, as granted (the stored file is at most this large)")
+
+
 class AppealOut(Schema):
     id: str
     ticket_no: str
@@ -155,6 +163,8 @@ class AppealOut(Schema):
     return_count: int
     extension_count: int
     timeline: list[TimelineEntryOut]
+    attachment_files: list[AttachmentFileOut] = Field(description="the files attached at submission, in the order "
+                                                                   "submitted (links an intake channel sent are not files)")
     available_actions: list[str] = Field(default_factory=list,
                                          description="the actions the caller may take now (POST /appeals/{id}/{action})")
 

@@ -46,6 +46,7 @@ from functions.appeals.vocabulary import (
 from functions.calendar import service as calendar
 from functions.calendar.models import SlaClock, attention_key, parse_utc_stamp, shanghai_iso, utc_stamp
 from functions.files import service as files
+from functions.files.models import FileRecord
 from functions.identity.access import READ, Resource, require
 from functions.identity.principal import ADMIN, AUDITOR, CUSTODIAN, ENTERPRISE, STAFF, Principal
 from functions.identity.principal import DISPATCHER as DISPATCHER_ROLE
@@ -339,14 +340,16 @@ def submit(uow: UnitOfWork, caller: Principal | None, sub: Submission, tickets: 
            client_address: str = "") -> SubmitResult:
     now = uow.now
     sub = _check_submission(caller, sub, now)
-    # Files of the caller's organisation only (422 `attachments[i]`; none: no call). An Open311 channel
+    appeal_id = uuid.uuid4().hex[:16]
+    # Files of the caller's organisation, uploaded as granted and taken by nothing else, become this
+    # appeal's in this transaction (422 `attachments[i]`; none: no call). An Open311 channel
     # (open311.ChannelPrincipal, which carries its `channel`) attaches its media_url, a link its intake checked.
-    files.require_owned(caller, sub.attachments, field="attachments", links=getattr(caller, "channel", None) is not None)
+    files.attach(uow, caller, sub.attachments, owner(appeal_id), field="attachments",
+                 links=getattr(caller, "channel", None) is not None)
     if caller is None:
         ratelimit.count("appeal-anonymous", client_address or "unknown", ANONYMOUS_SUBMIT_LIMIT, ANONYMOUS_SUBMIT_WINDOW, now)
     confidential = sub.category in CONFIDENTIAL_CATEGORIES
     enterprise = sub.enterprise_uscc or (caller.org_id if caller and caller.role == ENTERPRISE else None)
-    appeal_id = uuid.uuid4().hex[:16]
     if confidential:
         # From here on every record of this request names the case's pseudonym, not the caller:
         # audit rows, the channel record, the outbox. The caller's identity goes into the vault only.
@@ -477,6 +480,7 @@ class AppealView:
     receipt_holder: bool = False
     for_enterprise: bool = False
     unit_names: dict[str, str] = field(default_factory=dict)
+    files: list[FileRecord] = field(default_factory=list)  # its attached files, in the order it lists them
 
 
 def view_of(appeal: Appeal, clocks: dict[str, SlaClock], caller: Principal | None, receipt_holder: bool = False,
@@ -491,6 +495,7 @@ def view_of(appeal: Appeal, clocks: dict[str, SlaClock], caller: Principal | Non
         relations={SUBMITTER} if receipt_holder else (relations(caller, appeal) if caller else set()),
         receipt_holder=receipt_holder, for_enterprise=receipt_holder or (caller is not None and caller.role == ENTERPRISE),
         unit_names=units.names(),
+        files=files.attached(appeal.attachments or [], entity),  # one BatchGetItem; no files: no call
     )
 
 
@@ -499,6 +504,18 @@ def read(caller: Principal, appeal_id: str) -> AppealView:
     appeal = load(appeal_id)
     require(caller, READ, resource(appeal))
     return view_of(appeal, clocks_of(appeal_id), caller)
+
+
+def read_attachment(caller: Principal, appeal_id: str, file_id: str) -> files.Download:
+    """A file the appeal lists, with a short-lived download link, for whoever may read the appeal
+    (the appeal's own read access); anything else is 404, as an appeal the caller cannot see is.
+    Not audited: reading an appeal is not either (only revealing a sealed identity is), and a
+    confidential report, the one kind whose reading is sensitive, carries no files. Two GetItems."""
+    appeal = load(appeal_id)
+    require(caller, READ, resource(appeal))
+    if f"{files.REF_PREFIX}{file_id}" not in (appeal.attachments or []):
+        raise NotFound(f"No file {file_id} on appeal {appeal_id}.")
+    return files.read_attached(file_id, owner(appeal_id))
 
 
 def read_by_receipt(code: str, client_address: str, now: datetime) -> AppealView:

@@ -1,7 +1,7 @@
 """Files: uploads straight to the stage's bucket (presigned POST), owned by the uploader's organisation.
 
 A core package: every stage runs it (functions/platforms.py CORE); appeals (later applications and
-credit data) attach what it stores by reference (`file:{id}`, checked with `service.require_owned`).
+credit data) attach what it stores by reference (`file:{id}`, checked and taken with `service.attach`).
 No job touches the bucket or the table.
 """
 from functions.shared.plugins import Plugin

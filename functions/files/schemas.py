@@ -44,7 +44,8 @@ class FileOut(Schema):
     name: str
     content_type: str
     size: int
-    status: str = Field(description="pending: the upload was granted (the bytes may still be on their way)")
+    status: str = Field(description="pending: the upload was granted (the bytes may still be on their way); attached: "
+                                    "its bytes were checked and an object took it (it is attached to nothing else)")
     created_at: Instant
 
 

@@ -6,8 +6,16 @@ caller's unit of work and answers an S3 presigned POST that allows exactly one o
 browser sends the form straight to the stage's bucket (on AWS the bucket's CORS rule admits the
 site's origin, infra/resources.py; locally the stack gives moto the same rule, infra/local). A file
 is its uploader's organisation's: only that organisation reads it back (`read`: metadata and a
-presigned GET of DOWNLOAD_SECONDS; anyone else gets 404) and only that organisation may attach it
-(`require_owned`, which a platform calls where an object takes attachments, e.g. appeals' submit).
+presigned GET of DOWNLOAD_SECONDS; anyone else gets 404) and only that organisation may attach it.
+
+Where an object takes attachments (appeals' submit) the platform calls `attach`: every reference
+names a file of the caller's organisation that nothing has taken yet, and its bytes are in the
+bucket (one HeadObject each: the object exists, at most the granted size, the declared
+Content-Type). Each record then becomes "attached" to that one object (`attached_to`) in the
+object's own unit of work, with an audit record, so the object, its files' status and the audit
+commit together; a file attached once is never attached again. Whoever may read the object then
+reads its files through it (`attached`, `read_attached`): the object's platform checks access to
+the object, this module checks the file belongs to it.
 
 A reference is `file:{file_id}`. Anonymous callers attach nothing.
 """
@@ -31,6 +39,7 @@ MAX_SIZE = 10 * 1024 * 1024  # 10 MiB
 UPLOAD_SECONDS = 15 * 60  # how long the upload form may be sent
 DOWNLOAD_SECONDS = 5 * 60  # how long a download link works
 PENDING = "pending"
+ATTACHED = "attached"
 REF_PREFIX = "file:"
 # What may be uploaded: the type the form must declare, and the endings its file name may have.
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
@@ -138,6 +147,10 @@ def read(caller: Principal, file_id: str) -> Download:
         record = None
     if not _owned(caller, record):
         raise NotFound(f"No file {file_id}.")
+    return _download(record)
+
+
+def _download(record: FileRecord) -> Download:
     url = _s3.get().generate_presigned_url(
         "get_object",
         Params={"Bucket": get_settings().bucket_name, "Key": record.object_key,
@@ -169,9 +182,90 @@ def require_owned(caller: Principal | None, refs: Iterable[str], field: str = "a
     `links=True` also admits http(s) links, unchecked: an intake channel's own media (Open311's
     `media_url`, which its intake checked), not a file of this stage. Anonymous callers attach nothing.
     """
+    errors, found = _resolve(caller, refs, field, links)
+    _raise_if(errors)
+    return list(found.values())
+
+
+def attach(uow: UnitOfWork, caller: Principal | None, refs: Iterable[str], to: str, field: str = "attachments", *,
+           links: bool = False) -> list[FileRecord]:
+    """Take the referenced files for the object `to` (e.g. `appeal#<id>`), in the caller's unit of work.
+
+    As `require_owned`, and each file is one nothing has taken yet ("is already attached to another
+    object") whose bytes are in the bucket as granted ("has not been uploaded yet", "does not match
+    what was granted"): one HeadObject per file, made only for the caller's own untaken files. Then
+    each record is marked attached to `to`, conditional on its still being pending (a concurrent
+    attach of the same file loses the transaction: 409), with a `file.attached` audit record.
+    No references: no call at all.
+    """
+    errors, found = _resolve(caller, refs, field, links)
+    for position, record in list(found.items()):
+        name = f"{field}[{position}]"
+        if record.status != PENDING:
+            errors.append((position, FieldError(name, "is already attached to another object; upload the file again")))
+        elif (problem := _check_stored(record)) is not None:
+            errors.append((position, FieldError(name, problem)))
+    _raise_if(errors)
+    at = isoformat_utc(uow.now)
+    for record in found.values():
+        uow.update(record, [FileRecord.status.set(ATTACHED), FileRecord.attached_to.set(to), FileRecord.attached_at.set(at)],
+                   condition=(FileRecord.status == PENDING) & (FileRecord.owner_org == record.owner_org), label="attachment")
+        record.status, record.attached_to, record.attached_at = ATTACHED, to, at
+        uow.audit(f"file#{record.file_id}", "file.attached",
+                  before={"status": PENDING}, after={"status": ATTACHED, "attached_to": to})
+    return list(found.values())
+
+
+def _check_stored(record: FileRecord) -> str | None:
+    """What is wrong with the bytes in the bucket, or None: they exist, 1..size bytes, the declared type."""
+    from botocore.exceptions import ClientError
+
+    try:
+        head = _s3.get().head_object(Bucket=get_settings().bucket_name, Key=record.object_key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return "has not been uploaded yet"
+        raise
+    stored_type = (head.get("ContentType") or "").split(";")[0].strip().lower()
+    if not 1 <= int(head.get("ContentLength", 0)) <= int(record.size) or stored_type != record.content_type:
+        return "does not match what was granted"
+    return None
+
+
+def attached(refs: Iterable[str], to: str) -> list[FileRecord]:
+    """The files of `refs` attached to the object `to`, in the order of `refs`; links and anything not
+    attached to `to` are left out. The caller checked that its reader may read the object. One
+    BatchGetItem; no file references: no call."""
+    ids = [file_id for file_id in dict.fromkeys(parse_ref(ref) for ref in refs) if file_id]
+    if not ids:
+        return []
+    found = {r.file_id: r for r in FileRecord.batch_get(ids)}
+    return [found[i] for i in ids if i in found and found[i].attached_to == to]
+
+
+def read_attached(file_id: str, to: str) -> Download:
+    """A file attached to the object `to`, with a short-lived download link (404 for any other file).
+    The caller checked that its reader may read the object and that the object lists the file."""
+    try:
+        record = FileRecord.get(file_id)
+    except FileRecord.DoesNotExist:
+        record = None
+    if record is None or record.attached_to != to:
+        raise NotFound(f"No file {file_id}.")
+    return _download(record)
+
+
+def _raise_if(errors: list[tuple[int, FieldError]]) -> None:
+    if errors:
+        raise ValidationFailed([error for _, error in sorted(errors, key=lambda pair: pair[0])])
+
+
+def _resolve(caller: Principal | None, refs: Iterable[str], field: str,
+             links: bool) -> tuple[list[tuple[int, FieldError]], dict[int, FileRecord]]:
+    """The errors by position, and the caller's own files by position (one consistent BatchGetItem)."""
     refs = list(refs)
     if not refs:
-        return []
+        return [], {}
     if caller is None:
         raise ValidationFailed([FieldError(field, "only a signed-in caller attaches files; an anonymous report carries none")])
     errors: list[tuple[int, FieldError]] = []
@@ -188,10 +282,10 @@ def require_owned(caller: Principal | None, refs: Iterable[str], field: str = "a
         else:
             wanted[file_id] = position
     found = {r.file_id: r for r in FileRecord.batch_get(list(wanted), consistent_read=True)} if wanted else {}
+    owned: dict[int, FileRecord] = {}
     for file_id, position in wanted.items():
-        if not _owned(caller, found.get(file_id)):
+        if _owned(caller, found.get(file_id)):
+            owned[position] = found[file_id]
+        else:
             errors.append((position, FieldError(f"{field}[{position}]", "is not a file of your organisation")))
-    if errors:
-        raise ValidationFailed([error for _, error in sorted(errors, key=lambda pair: pair[0])])
-    return [found[file_id] for file_id in wanted]
-
+    return errors, owned

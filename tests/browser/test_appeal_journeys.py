@@ -171,6 +171,13 @@ def test_the_unit_handles_it_and_the_enterprise_confirms_and_rates_it(running, s
     assert staff.locator(".appeal-view [data-testid=ticket]").inner_text().strip() == ticket
     no_serious_violations(staff)
     shoot(staff, "02-appeal-staff")
+    # The enterprise's attachment is listed on the unit's page and downloads, through the appeal.
+    attachments = staff.locator("[data-testid=attachments]")
+    assert "退税申请表.pdf" in attachments.inner_text() and "PDF" in attachments.inner_text()
+    with staff.expect_download() as download:
+        attachments.get_by_role("button", name="下载 退税申请表.pdf").click()
+    assert download.value.suggested_filename == "退税申请表.pdf"
+    assert download.value.path().read_bytes() == b"%PDF-1.4\n%%EOF\n"
 
     if staff.locator("[data-testid=action-accept]").count():
         act(staff, "accept")

@@ -210,6 +210,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/appeals/{appeal_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file the appeal lists, with a short-lived download link
+         * @description For whoever may read the appeal (404 otherwise, and for a file the appeal does not list).
+         */
+        get: operations["get_api_appeals_appeal_id_files_file_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/appeals/{appeal_id}/merge": {
         parameters: {
             query?: never;
@@ -1238,6 +1258,28 @@ export interface components {
              */
             receipt_code: string | null;
         };
+        /** AttachmentFileOut */
+        AttachmentFileOut: {
+            /**
+             * Id
+             * @description the file's id: GET /api/appeals/{appeal_id}/files/{id} answers a download link
+             */
+            id: string;
+            /**
+             * Ref
+             * @description as the appeal's submission listed it: file:<id>
+             */
+            ref: string;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /**
+             * Size
+             * @description bytes, as granted (the stored file is at most this large)
+             */
+            size: number;
+        };
         /** ChannelOut */
         ChannelOut: {
             /**
@@ -1370,6 +1412,11 @@ export interface components {
             /** Timeline */
             timeline: components["schemas"]["TimelineEntryOut"][];
             /**
+             * Attachment Files
+             * @description the files attached at submission, in the order submitted (links an intake channel sent are not files)
+             */
+            attachment_files: components["schemas"]["AttachmentFileOut"][];
+            /**
              * Available Actions
              * @description the actions the caller may take now (POST /appeals/{id}/{action})
              */
@@ -1421,6 +1468,43 @@ export interface components {
         FeedbackIn: {
             /** Text */
             text: string;
+        };
+        /** FileDownloadLinkOut */
+        FileDownloadLinkOut: {
+            /**
+             * Url
+             * @description a link that serves the file (as an attachment, with its name)
+             */
+            url: string;
+            /**
+             * Expires In
+             * @description seconds the link works
+             */
+            expires_in: number;
+        };
+        /** FileDownloadOut */
+        FileDownloadOut: {
+            /** Id */
+            id: string;
+            /**
+             * Ref
+             * @description what an object attaches, e.g. an appeal's `attachments`: file:<id>
+             */
+            ref: string;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /**
+             * Status
+             * @description pending: the upload was granted (the bytes may still be on their way); attached: its bytes were checked and an object took it (it is attached to nothing else)
+             */
+            status: string;
+            /** Created At */
+            created_at: string;
+            download: components["schemas"]["FileDownloadLinkOut"];
         };
         /** MergeIn */
         MergeIn: {
@@ -1787,49 +1871,12 @@ export interface components {
             size: number;
             /**
              * Status
-             * @description pending: the upload was granted (the bytes may still be on their way)
+             * @description pending: the upload was granted (the bytes may still be on their way); attached: its bytes were checked and an object took it (it is attached to nothing else)
              */
             status: string;
             /** Created At */
             created_at: string;
             upload: components["schemas"]["FileUploadFormOut"];
-        };
-        /** FileDownloadLinkOut */
-        FileDownloadLinkOut: {
-            /**
-             * Url
-             * @description a link that serves the file (as an attachment, with its name)
-             */
-            url: string;
-            /**
-             * Expires In
-             * @description seconds the link works
-             */
-            expires_in: number;
-        };
-        /** FileDownloadOut */
-        FileDownloadOut: {
-            /** Id */
-            id: string;
-            /**
-             * Ref
-             * @description what an object attaches, e.g. an appeal's `attachments`: file:<id>
-             */
-            ref: string;
-            /** Name */
-            name: string;
-            /** Content Type */
-            content_type: string;
-            /** Size */
-            size: number;
-            /**
-             * Status
-             * @description pending: the upload was granted (the bytes may still be on their way)
-             */
-            status: string;
-            /** Created At */
-            created_at: string;
-            download: components["schemas"]["FileDownloadLinkOut"];
         };
         /** HealthOut */
         HealthOut: {
@@ -3218,6 +3265,65 @@ export interface operations {
             };
             /** @description Problem */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_appeals_appeal_id_files_file_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appeal_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileDownloadOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

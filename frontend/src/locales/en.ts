@@ -192,6 +192,10 @@ const en: Messages = {
       ratingText: 'Speed {speed}/5, attitude {attitude}/5, outcome {outcome}/5',
       timeline: 'Timeline',
       noTimeline: 'Nothing recorded yet.',
+      attachments: 'Attachments',
+      download: 'Download',
+      downloadFile: 'Download {name}',
+      downloadFailed: 'The attachment cannot be downloaded right now; please try again.',
       internal: 'Internal',
     },
     receipt: {

@@ -189,6 +189,10 @@ const zhCN = {
       ratingText: '办理速度 {speed} 星，服务态度 {attitude} 星，办理结果 {outcome} 星',
       timeline: '办理过程',
       noTimeline: '暂无记录。',
+      attachments: '附件',
+      download: '下载',
+      downloadFile: '下载 {name}',
+      downloadFailed: '暂时无法下载该附件，请稍后重试。',
       internal: '内部',
     },
     receipt: {

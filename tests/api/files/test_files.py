@@ -36,6 +36,20 @@ class FilesApi:
         assert response.status_code == 201, response.body
         return body(response)
 
+    def put_bytes(self, granted: dict, content: bytes = b"%PDF-1.4 test", content_type: str | None = None) -> None:
+        """What the browser's form does: the object at the granted key (moto takes it unchecked)."""
+        import boto3
+
+        boto3.client("s3", region_name="us-east-1").put_object(
+            Bucket="qd-test-files", Key=granted["upload"]["fields"]["key"], Body=content,
+            ContentType=content_type or granted["content_type"])
+
+    def uploaded(self, user: str, **fields) -> dict:
+        """Granted, and its bytes sent as granted."""
+        granted = self.granted(user, **fields)
+        self.put_bytes(granted)
+        return granted
+
     def read(self, user: str | None, file_id: str):
         return self.client.http.get(f"/api/files/{file_id}", headers=bearer(self.token(user)) if user else {})
 
@@ -47,6 +61,9 @@ class FilesApi:
 
 @pytest.fixture
 def files(client, token, clock):
+    import boto3
+
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="qd-test-files")
     return FilesApi(client, token)
 
 
@@ -175,31 +192,38 @@ def test_another_organisation_gets_404(files):
 
 # -- attachments at submit -------------------------------------------------------------------------
 def test_an_appeal_attaches_its_own_files(files, dynamo_calls):
-    first, second = files.granted("ent-zhengrixin"), files.granted("ent-zhengrixin", filename="照片.png", content_type="image/png")
+    first, second = files.uploaded("ent-zhengrixin"), files.uploaded("ent-zhengrixin", filename="照片.png", content_type="image/png")
     files.submit("ent-hailian-trade", district="370211")  # warm the per-process caches (rules, units, calendar)
     files.pin("ent-zhengrixin")
     dynamo_calls.reset()
     response = files.submit("ent-zhengrixin", attachments=[first["ref"], second["ref"]])
     assert response.status_code == 201, response.body
     # As without attachments (the duplicate check, the ticket number, the transaction), plus one
-    # BatchGetItem for all the references.
+    # BatchGetItem for all the references; marking them attached rides in the one transaction
+    # (and each file costs one HeadObject on the bucket, not a DynamoDB call).
     assert dynamo_calls.by_operation == {"Query": 1, "UpdateItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
     from functions.appeals.models import Appeal
+    from functions.files.models import FileRecord
 
-    assert Appeal.get(body(response)["id"]).attachments == [first["ref"], second["ref"]]
+    appeal_id = body(response)["id"]
+    assert Appeal.get(appeal_id).attachments == [first["ref"], second["ref"]]
+    for granted in (first, second):
+        record = FileRecord.get(granted["id"])
+        assert (record.status, record.attached_to, record.attached_at) == ("attached", f"appeal#{appeal_id}",
+                                                                          "2026-11-20T02:00:00.000000Z")
 
 
 def test_another_organisations_file_is_refused_at_submit(files, dynamo_calls):
     theirs = files.granted("ent-hailian-trade")
     problem = assert_problem(files.submit("ent-zhengrixin", attachments=[theirs["ref"]]), 422, "attachments[0]")
     assert problem["errors"] == [{"field": "attachments[0]", "message": "is not a file of your organisation"}]
-    ours = files.granted("ent-zhengrixin")
+    ours = files.uploaded("ent-zhengrixin")
     problem = assert_problem(files.submit("ent-zhengrixin", attachments=[ours["ref"], theirs["ref"]]), 422, "attachments[1]")
     assert [e["field"] for e in problem["errors"]] == ["attachments[1]"]
 
 
 def test_what_is_not_an_own_file_is_refused_alike(files):
-    ours = files.granted("ent-zhengrixin")
+    ours = files.uploaded("ent-zhengrixin")
     refs = ["https://files.example.com/a.jpg", f"file:{'0' * 32}", ours["ref"], ours["ref"], "file:../x"]
     problem = assert_problem(files.submit("ent-zhengrixin", attachments=refs), 422)
     assert [e["field"] for e in problem["errors"]] == ["attachments[0]", "attachments[1]", "attachments[3]", "attachments[4]"]
@@ -208,7 +232,7 @@ def test_what_is_not_an_own_file_is_refused_alike(files):
 
 
 def test_intake_staff_attach_their_units_files_not_the_enterprises(files):
-    staff_file = files.granted("staff-tax")
+    staff_file = files.uploaded("staff-tax")
     hotline = {"channel": "hotline_12345", "enterprise_uscc": ZHENGRIXIN}
     assert files.submit("staff-tax", attachments=[staff_file["ref"]], **hotline).status_code == 201
     ent_file = files.granted("ent-zhengrixin")
