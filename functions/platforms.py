@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from typing import Any
 
 from functions.settings import get_settings
 from functions.shared.plugins import JobAccess, Plugin, resolve
@@ -67,6 +68,11 @@ def notice_texts() -> dict[str, str]:
     for plugin in enabled():
         texts.update(plugin.notice_texts())
     return texts
+
+
+def vocabulary() -> dict[str, Any]:
+    """The page's vocabulary: each enabled package's words and limits, under its name."""
+    return {plugin.name: words for plugin in enabled() if (words := plugin.page_vocabulary()) is not None}
 
 
 def job_access(platforms: tuple[str, ...] | None = None) -> dict[str, JobAccess]:

@@ -9,6 +9,7 @@ PLUGIN = Plugin(
     seed=("functions.appeals.seed:seed",),
     clock_handlers={"appeal": "functions.appeals.service:on_clock"},
     notices="functions.appeals.vocabulary:NOTICE_TEXTS",
+    vocabulary="functions.appeals.vocabulary:page_vocabulary",
     job_access={
         # on_clock inside the sweeper: the appeal, its statistics, the supervisory units a breach
         # escalates to, audit and outbox.

@@ -5,7 +5,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from functions.appeals.vocabulary import (
-    CATEGORIES, CHANNELS, CO_REPLY, CONTACT_METHODS, LEAD_CLOCK_NAMES, MAX_EXTENSION_WORKING_DAYS, STATUSES,
+    CATEGORIES, CHANNELS, CO_REPLY, CONTACT_METHODS, LEAD_CLOCK_NAMES, MAX_ATTACHMENTS, MAX_EXTENSION_WORKING_DAYS,
+    STATUSES,
 )
 from functions.refdata.divisions import parse_division
 from functions.refdata.uscc import parse_uscc
@@ -40,7 +41,7 @@ class SubmitIn(Schema):
     enterprise_uscc: str | None = None
     contact: ContactIn | None = None
     anonymous: bool = False
-    attachments: list[str] = Field(default_factory=list, max_length=10)
+    attachments: list[str] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     subject_unit_id: str | None = Field(default=None, max_length=64, description="the unit a report is about; never routed to it")
 
     @field_validator("district")

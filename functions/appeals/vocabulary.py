@@ -61,6 +61,7 @@ LEAD_CLOCK_NAMES = tuple(clock.name for clock in LEAD_CLOCKS)
 CO_REPLY = ClockRule("reply_by", "working_days:10", "10个工作日内回复主办单位", "reply to the lead unit within 10 working days")
 CONFIRM_CLOCK = "confirm_by"
 MAX_EXTENSION_WORKING_DAYS = 15
+MAX_ATTACHMENTS = 10
 
 
 def clock_words(name: str) -> str:
@@ -93,3 +94,10 @@ SUPERVISOR = "supervisor"
 # Who a confidential appeal's records name instead of the reporter (the identity is in the vault).
 SEALED_ROLE = "reporter"
 SEALED_ORG = "sealed"
+
+
+def page_vocabulary() -> dict:
+    """The order the form offers the kinds in, which kinds are sealed reports, and the form's limits."""
+    return {"categories": list(CATEGORIES.codes), "confidential_categories": list(CONFIDENTIAL_CATEGORIES),
+            "contact_methods": list(CONTACT_METHODS.codes), "max_attachments": MAX_ATTACHMENTS,
+            "max_extension_working_days": MAX_EXTENSION_WORKING_DAYS}

@@ -10,4 +10,5 @@ PLUGIN = Plugin(
     name="files",
     blueprints=("functions.files.routes:bp",),
     models=("functions.files.models:FileRecord",),
+    vocabulary="functions.files.vocabulary:page_vocabulary",
 )

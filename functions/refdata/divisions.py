@@ -75,3 +75,11 @@ def covers(jurisdiction_code: str, district_code: str) -> bool:
     if jurisdiction_code not in BY_CODE or district_code not in BY_CODE:
         return False
     return jurisdiction_code == CITY or jurisdiction_code == district_code
+
+
+def page_vocabulary() -> dict:
+    """The city and its districts with their names, for the page's pickers (functions/shared/plugins.py)."""
+    def named(d: Division) -> dict:
+        return {"code": d.code, "zh": d.name_zh, "en": d.name_en}
+
+    return {"city": named(BY_CODE[CITY]), "districts": [named(d) for d in DIVISIONS if d.level == "district"]}

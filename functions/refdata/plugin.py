@@ -5,4 +5,5 @@ PLUGIN = Plugin(
     name="refdata",
     models=("functions.refdata.models:Organisation",),
     seed=("functions.refdata.models:seed_organisations",),
+    vocabulary="functions.refdata.divisions:page_vocabulary",
 )

@@ -58,6 +58,9 @@ class Plugin:
     notices: str | None = None
     # Job name → what it touches (its own jobs, and its part of another's, such as the sweeper's).
     job_access: dict[str, JobAccess] = field(default_factory=dict)
+    # "module:function" answering the words and limits the page needs (JSON-able): the page is built
+    # against a copy of them (frontend/src/api/vocabulary.json, `make api-types`), never a hand copy.
+    vocabulary: str | None = None
 
     def resolved_blueprints(self) -> list[Any]:
         return [resolve(ref) for ref in self.blueprints]
@@ -73,6 +76,9 @@ class Plugin:
 
     def notice_texts(self) -> dict[str, str]:
         return dict(resolve(self.notices)) if self.notices else {}
+
+    def page_vocabulary(self) -> dict[str, Any] | None:
+        return resolve(self.vocabulary)() if self.vocabulary else None
 
 
 def resolve(ref: str) -> Any:

@@ -1,9 +1,13 @@
-"""The front end's copy of the OpenAPI document is the API's document.
+"""The front end's copies of the OpenAPI document and of the page vocabulary are the API's own.
 
 The single-page app is typed against `frontend/src/api/openapi.json` (its `schema.d.ts` is generated
 from that file on every build), so a route or schema changed here and not copied there would leave
 the pages compiling against an API that no longer exists. `make api-types` copies the document and
-regenerates the types; `UPDATE_API_SNAPSHOT=1` makes this test write the copy instead of comparing.
+regenerates the types; `UPDATE_API_SNAPSHOT=1` makes this test write the copies instead of comparing.
+
+The vocabulary (`vocabulary.json`: districts and their names, the file types an upload may have, the
+kinds of appeal in the form's order, the form's limits) is what each package's plugin declares
+(`vocabulary=` in plugin.py); the page imports it rather than copying it by hand.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "frontend" / "src" / "api" / "openapi.json"
+VOCABULARY = ROOT / "frontend" / "src" / "api" / "vocabulary.json"
 REFRESH = "make api-types"
 # The served document names the build (APP_VERSION); which build made the copy does not matter.
 SNAPSHOT_VERSION = "snapshot"
@@ -64,3 +69,18 @@ def test_frontend_openapi_snapshot_matches_the_api(clock):
             f"Refresh it and the front end's types with `{REFRESH}`, then fix whatever the type-check "
             "(`cd frontend && npm run build`) reports."
         )
+
+
+def test_frontend_vocabulary_snapshot_matches_the_plugins():
+    from functions import platforms
+
+    vocabulary = platforms.vocabulary()
+    assert {"refdata", "files", "appeals"} <= set(vocabulary)
+    if os.environ.get("UPDATE_API_SNAPSHOT") == "1":
+        VOCABULARY.write_text(json.dumps(vocabulary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    assert VOCABULARY.is_file(), f"{VOCABULARY.relative_to(ROOT)} is missing; create it with `{REFRESH}`"
+    committed = json.loads(VOCABULARY.read_text(encoding="utf-8"))
+    drifted = sorted(name for name in set(committed) | set(vocabulary) if committed.get(name) != vocabulary.get(name))
+    assert not drifted, (f"{VOCABULARY.relative_to(ROOT)} has drifted from the plugins' vocabularies ({', '.join(drifted)}): "
+                         f"refresh it with `{REFRESH}`")

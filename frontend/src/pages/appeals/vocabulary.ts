@@ -1,48 +1,21 @@
 import type { Schemas } from '@/api/client'
+import { VOCABULARY } from '@/vocabulary'
 
 export type Category = Schemas['SubmitIn']['category']
 
 /** The kinds of appeal, in the order the form offers them (words: appeals.categories.<code>). */
-export const CATEGORIES: readonly Category[] = [
-  'consultation',
-  'help',
-  'complaint',
-  'suggestion',
-  'report',
-  'business_environment_clue',
-]
-/** Reports and clues: may be anonymous, and the reporter's identity is sealed (functions/appeals/vocabulary.py). */
-export const CONFIDENTIAL_CATEGORIES: readonly Category[] = ['report', 'business_environment_clue']
+export const CATEGORIES = VOCABULARY.appeals.categories as readonly Category[]
+/** Reports and clues: may be anonymous, and the reporter's identity is sealed. */
+export const CONFIDENTIAL_CATEGORIES = VOCABULARY.appeals.confidential_categories as readonly Category[]
+export { DISTRICTS } from '@/vocabulary'
 
-/** Qingdao's districts and county-level cities (GB/T 2260, functions/refdata/divisions.py); words: appeals.districts.<code>. */
-export const DISTRICTS = [
-  '370202',
-  '370203',
-  '370211',
-  '370212',
-  '370213',
-  '370214',
-  '370215',
-  '370281',
-  '370283',
-  '370285',
-] as const
-
-/** What POST /api/files accepts (functions/files/service.py): the type and the endings its name may have. */
-export const ALLOWED_TYPES: Record<string, readonly string[]> = {
-  'application/pdf': ['.pdf'],
-  'image/jpeg': ['.jpg', '.jpeg'],
-  'image/png': ['.png'],
-  'application/msword': ['.doc'],
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
-  'application/vnd.ms-excel': ['.xls'],
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
-}
-export const MAX_FILE_SIZE = 10 * 1024 * 1024
-export const MAX_ATTACHMENTS = 10
+/** What POST /api/files accepts: each type and the endings its file's name may have. */
+export const ALLOWED_TYPES: Record<string, readonly string[]> = VOCABULARY.files.types
+export const MAX_FILE_SIZE = VOCABULARY.files.max_size
+export const MAX_ATTACHMENTS = VOCABULARY.appeals.max_attachments
 export const ACCEPT = Object.values(ALLOWED_TYPES).flat().join(',')
-export const CONTACT_METHODS = ['phone', 'onsite', 'message'] as const
-export const MAX_EXTENSION_WORKING_DAYS = 15
+export const CONTACT_METHODS = VOCABULARY.appeals.contact_methods as readonly Schemas['ContactActionIn']['method'][]
+export const MAX_EXTENSION_WORKING_DAYS = VOCABULARY.appeals.max_extension_working_days
 
 /** The content type the API expects for a file, from its name's ending (browsers leave `type` empty for some). */
 export function contentTypeOf(file: { name: string; type: string }): string | null {

@@ -17,9 +17,4 @@ export function hasRole(role: string | null | undefined, roles: readonly string[
   return !!role && roles.includes(role)
 }
 
-/** The whole city: a caller with this district chooses a district. */
-export const CITY = '370200'
-/** Qingdao's districts and county-level cities (functions/refdata/divisions.py); words in workbench.districts. */
-export const DISTRICTS = [
-  '370202', '370203', '370211', '370212', '370213', '370214', '370215', '370281', '370283', '370285',
-] as const
+export { CITY, DISTRICTS } from '@/vocabulary'
