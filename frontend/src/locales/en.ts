@@ -390,6 +390,7 @@ const en: Messages = {
       loadTitle: "Load or replace a year's holiday notice",
       loadHint: "Paste the State Council holiday notice as JSON (year, source, published, holidays, working_days), or choose a JSON file.",
       noticeJson: 'Notice JSON',
+      chooseFile: 'Choose a file',
       file: 'Choose a JSON file',
       load: 'Load notice',
       invalidJson: 'This is not valid JSON: {detail}',

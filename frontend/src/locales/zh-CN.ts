@@ -382,6 +382,7 @@ const zhCN = {
       loadTitle: '加载或替换一年的节假日通知',
       loadHint: '粘贴国务院办公厅节假日通知的 JSON（year、source、published、holidays、working_days），或选择 JSON 文件。',
       noticeJson: '通知 JSON',
+      chooseFile: '选择文件',
       file: '选择 JSON 文件',
       load: '加载通知',
       invalidJson: '不是有效的 JSON：{detail}',
