@@ -47,7 +47,7 @@ RUNTIME_PROVIDED = (
     "urllib3",
 )
 # --no-deps: the lock is complete (every transitive pin is in it), and it is what lets pip take
-# the two pure-Python sdist-only packages (jieba, lunar-python publish no wheels) next to the
+# the pure-Python sdist-only package (lunar-python publishes no wheel) next to the
 # platform-restricted wheels; pip still prefers a wheel whenever the pinned version has one, and
 # `verify_wheel_tags` rejects anything that is neither pure Python nor manylinux2014 cp311.
 # --no-compile: pip's .pyc files embed timestamps; the layer's bytecode is compiled afterwards

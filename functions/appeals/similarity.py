@@ -8,8 +8,9 @@ only; the caller has already narrowed the open appeals to the same enterprise or
 Method (all data lists are in this module, so every score can be explained by hand):
 
 1. `tokens(text)`: NFKC (full-width → half-width), lowercase, a few spelling fixes (`TEXT_FIXES`:
-   留底退税 → 留抵退税, 登陆 → 登录, 退(免)税), jieba's precise mode (`lcut`, HMM on) with a domain
-   user dictionary (`USER_WORDS`), then, like `lcut_for_search`, the 2- and 3-character dictionary
+   留底退税 → 留抵退税, 登陆 → 登录, 退(免)税), the platform's segmenter (`functions.search.segmenter`:
+   rjieba, jieba's dictionary and precise mode with HMM, plus the policy terms) with our domain
+   words added (`USER_WORDS`), then, like `lcut_for_search`, the 2- and 3-character dictionary
    words inside each longer word ("施工许可证" also gives 施工, 许可, 许可证) so that two texts that
    segment one phrase differently still share tokens. We expand precise mode ourselves rather than
    call `lcut_for_search` so that place names are not expanded (市南区 must not also give 南区) and
@@ -45,21 +46,21 @@ was frozen (`"split": "holdout"` in the same file): held-out precision 0.73, rec
 merges of 11, all "same object, different action"). That is the better guide to unseen appeals:
 the facet lists were grown on the tuning table. See README-similarity.md for the limits.
 
-jieba is loaded on first use, not at import: a private `jieba.Tokenizer` (our user words do not
-leak into other modules' segmentation), initialised once under a lock, its logging silenced.
-First call costs about 0.5–0.6 s and ~60 MiB (measured on the dev machine, with and without
-jieba's dictionary cache in the temp directory); later calls are ~0.1 ms per short text.
+The segmenter is the platform's one (`functions/search/segmenter.py`), loaded on first use, not at
+import: about 0.1–0.2 s (rjieba; jieba itself took 0.5–0.6 s and ~60 MiB here). `USER_WORDS` are
+added to it when this module is imported, so search and appeals segment alike; the policy terms it
+also holds (专精特新, 稳岗补贴 …) left every score of the labelled table within the documented figures.
 """
 from __future__ import annotations
 
-import logging
 import math
 import re
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
+
+from functions.search import segmenter
 
 DUPLICATE_THRESHOLD: float = 0.47
 
@@ -67,7 +68,7 @@ TITLE_WEIGHT = 1.5
 COMMON_WEIGHT = 0.5
 CONFLICT_FACTOR = 0.5
 
-# Words jieba splits badly, or that we want whole (synonyms and facets refer to them).
+# Words the segmenter splits badly, or that we want whole (synonyms and facets refer to them).
 USER_WORDS: tuple[str, ...] = (
     "营商环境", "留抵退税", "出口退税", "退免税", "增值税", "专用发票", "12345", "社保", "公积金",
     "不动产登记", "营业执照", "行政审批", "电力增容", "转供电", "道路开挖", "施工许可", "施工许可证",
@@ -84,7 +85,7 @@ TEXT_FIXES: tuple[tuple[str, str], ...] = (
     ("登陆", "登录"),
     ("退(免)税", "退免税"),
     ("帐", "账"),
-    ("燃气管道", "燃气 管道"),  # else jieba says 燃气管 + 道
+    ("燃气管道", "燃气 管道"),  # else the segmenter says 燃气管 + 道
 )
 
 # One form per meaning (applied to whole words and to the sub-words of search expansion).
@@ -197,38 +198,9 @@ _TOWN = re.compile(r"(?:区|市|县|位于|在)([\u4e00-\u9fff]{2,4}?)(街道|�
 _FIGURE = re.compile(r"^\d+(?:\.\d+)?%?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
-_lock = threading.Lock()
-_tokenizer = None
-
-
-def _jieba():
-    """The private, initialised jieba tokenizer: built on first use (≈0.5 s), never at import."""
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tk = jieba.Tokenizer()
-                tk.initialize()
-                for word in USER_WORDS:
-                    tk.add_word(word)
-                _tokenizer = tk
-    return _tokenizer
-
-
-def _is_punctuation(tok: str) -> bool:
-    return all(unicodedata.category(c)[0] in "PSZC" for c in tok)
-
-
-def _subwords(tk, word: str) -> list[str]:
-    """What jieba's search mode adds for a word: its 2- and 3-character dictionary words."""
-    subs: list[str] = []
-    for n in (2, 3):
-        if len(word) > n:
-            subs += [word[i:i + n] for i in range(len(word) - n + 1) if tk.FREQ.get(word[i:i + n])]
-    return subs
+# Our words go into the platform's one segmenter when this module is imported (a list append; the
+# dictionary itself loads on the first `tokens()` call), so search and similarity segment alike.
+segmenter.add_words(USER_WORDS)
 
 
 def _keep(tok: str) -> bool:
@@ -244,15 +216,14 @@ def tokens(text: str) -> list[str]:
     norm = unicodedata.normalize("NFKC", text).lower()
     for wrong, right in TEXT_FIXES:
         norm = norm.replace(wrong, right)
-    tk = _jieba()
     out: list[str] = []
-    for word in tk.lcut(norm):
+    for word in segmenter.cut(norm):
         word = word.strip()
-        if not word or _is_punctuation(word):
+        if not word or segmenter.is_punctuation(word):
             continue
         canon = SYNONYMS.get(word, word)
         if canon not in DISTRICTS:
-            out += [s for s in (SYNONYMS.get(sub, sub) for sub in _subwords(tk, word)) if _keep(s)]
+            out += [s for s in (SYNONYMS.get(sub, sub) for sub in segmenter.subwords(word)) if _keep(s)]
         if _keep(canon):
             out.append(canon)
     out += [m.group(1) + m.group(2) for m in _TOWN.finditer(norm)]
