@@ -16,7 +16,7 @@ from functions.settings import get_settings
 from functions.shared.plugins import JobAccess, Plugin, resolve
 
 # Every stage runs these, in this order (the order blueprints and tables are registered in).
-CORE = ("shared", "refdata", "identity", "calendar", "notifications", "files", "platform")
+CORE = ("shared", "refdata", "identity", "calendar", "notifications", "files", "enterprises", "platform")
 
 
 def _declaration(name: str) -> Plugin | None:

@@ -122,6 +122,16 @@ def main() -> int:
 
     lines += cold_lines
 
+    # Policy matching: one enterprise against 2,000 project rules (see tests/bench/eligibility_match.py).
+    from tests.bench import eligibility_match
+
+    lines += eligibility_match.markdown(eligibility_match.measure())
+
+    # Policy search at full scale: cold first query and warm latency (see tests/bench/policy_search.py).
+    from tests.bench import policy_search
+
+    lines += policy_search.markdown(policy_search.measure())
+
     # First visit in Chromium: JS + CSS downloaded and time to a usable home page on the local stack,
     # against a bare Vite + Vue page built and served in the same run (see tests/bench/first_visit.py).
     from tests.bench import first_visit

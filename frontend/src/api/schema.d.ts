@@ -657,6 +657,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprises/{uscc}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An enterprise's profile: each field with its source and date, and what is derived
+         * @description The enterprise itself; admin and auditor in their jurisdiction; staff of the jurisdiction read it. Another enterprise gets 404. Size class (MIIT 2011) and years since founding are computed on reading; a profile never written reads as empty (version 0) to its enterprise.
+         */
+        get: operations["get_api_enterprises_uscc_profile"];
+        /**
+         * The enterprise declares fields of its own profile
+         * @description Each field given is stored as self_declared, as of today; fields left out keep their value. Send the `version` you read to refuse a change made since (409).
+         */
+        put: operations["put_api_enterprises_uscc_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprises/{uscc}/profile/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import fields of an enterprise's profile from an authority's data
+         * @description Each field given is stored as imported, as of `as_of`. Admins of the enterprise's jurisdiction.
+         */
+        post: operations["post_api_enterprises_uscc_profile_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files": {
         parameters: {
             query?: never;
@@ -1808,6 +1852,281 @@ export interface components {
             rates: {
                 [key: string]: number | null;
             };
+        };
+        /** DistrictOut */
+        DistrictOut: {
+            /** Code */
+            code: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+        };
+        /** SizeClassOut */
+        SizeClassOut: {
+            /**
+             * Value
+             * @description MIIT 2011 (工信部联企业〔2011〕300号); null when undecided
+             */
+            value: ("large" | "medium" | "small" | "micro") | null;
+            /**
+             * Basis
+             * @description why, citing the article (zh)
+             */
+            basis: string;
+            /**
+             * Missing
+             * @description profile fields the size still needs
+             */
+            missing: string[];
+            /**
+             * Possible
+             * @description sizes still possible with what is known
+             */
+            possible: ("large" | "medium" | "small" | "micro")[];
+        };
+        /** SourcedDateOut */
+        SourcedDateOut: {
+            /**
+             * Value
+             * Format: date
+             */
+            value: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self_declared" | "imported";
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+        };
+        /** SourcedIntOut */
+        SourcedIntOut: {
+            /** Value */
+            value: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self_declared" | "imported";
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+        };
+        /** SourcedSetOut */
+        SourcedSetOut: {
+            /** Value */
+            value: ("high_tech" | "specialized_sme" | "little_giant" | "tech_sme" | "innovative_sme")[];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self_declared" | "imported";
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+        };
+        /** SourcedTextOut */
+        SourcedTextOut: {
+            /** Value */
+            value: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "self_declared" | "imported";
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+        };
+        /** EnterpriseProfileOut */
+        EnterpriseProfileOut: {
+            /** Uscc */
+            uscc: string;
+            /** @description from the credit code (positions 3–8), never typed */
+            district: components["schemas"]["DistrictOut"];
+            name: components["schemas"]["SourcedTextOut"] | null;
+            industry_code: components["schemas"]["SourcedTextOut"] | null;
+            founded_on: components["schemas"]["SourcedDateOut"] | null;
+            registered_capital_fen: components["schemas"]["SourcedIntOut"] | null;
+            employees: components["schemas"]["SourcedIntOut"] | null;
+            revenue_fen: components["schemas"]["SourcedIntOut"] | null;
+            assets_fen: components["schemas"]["SourcedIntOut"] | null;
+            rd_expense_fen: components["schemas"]["SourcedIntOut"] | null;
+            certifications: components["schemas"]["SourcedSetOut"] | null;
+            tax_credit_rating: components["schemas"]["SourcedTextOut"] | null;
+            /** @description derived from industry, employees, revenue and assets */
+            size_class: components["schemas"]["SizeClassOut"];
+            /**
+             * Years Since Founding
+             * @description derived: whole years from founding to today
+             */
+            years_since_founding: number | null;
+            /**
+             * Version
+             * @description 0 until the profile is first written; send it back to change safely
+             */
+            version: number;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** ProfileDeclareIn */
+        ProfileDeclareIn: {
+            /**
+             * Name
+             * @description the registered name
+             * @default null
+             */
+            name?: string | null;
+            /**
+             * Industry Code
+             * @description GB/T 4754: a letter A–T, then up to 4 digits, e.g. C3911
+             * @default null
+             */
+            industry_code?: string | null;
+            /**
+             * Founded On
+             * @description the day of establishment (成立日期)
+             * @default null
+             */
+            founded_on?: string | null;
+            /**
+             * Registered Capital Fen
+             * @description in fen (1 yuan = 100 fen)
+             * @default null
+             */
+            registered_capital_fen?: number | null;
+            /**
+             * Employees
+             * @description persons employed
+             * @default null
+             */
+            employees?: number | null;
+            /**
+             * Revenue Fen
+             * @description last year's revenue, in fen
+             * @default null
+             */
+            revenue_fen?: number | null;
+            /**
+             * Assets Fen
+             * @description total assets, in fen
+             * @default null
+             */
+            assets_fen?: number | null;
+            /**
+             * Rd Expense Fen
+             * @description last year's R&D expenses, in fen
+             * @default null
+             */
+            rd_expense_fen?: number | null;
+            /**
+             * Certifications
+             * @description the whole set held now (replaces the old one)
+             * @default null
+             */
+            certifications?: ("high_tech" | "specialized_sme" | "little_giant" | "tech_sme" | "innovative_sme")[] | null;
+            /**
+             * Tax Credit Rating
+             * @default null
+             */
+            tax_credit_rating?: ("A" | "B" | "M" | "C" | "D") | null;
+            /**
+             * Version
+             * @description the version you read; if the profile has changed since, 409
+             * @default null
+             */
+            version?: number | null;
+        };
+        /**
+         * ProfileFieldsIn
+         * @description Fields of the profile; a field left out (or null) keeps its value.
+         */
+        ProfileFieldsIn: {
+            /**
+             * Name
+             * @description the registered name
+             * @default null
+             */
+            name?: string | null;
+            /**
+             * Industry Code
+             * @description GB/T 4754: a letter A–T, then up to 4 digits, e.g. C3911
+             * @default null
+             */
+            industry_code?: string | null;
+            /**
+             * Founded On
+             * @description the day of establishment (成立日期)
+             * @default null
+             */
+            founded_on?: string | null;
+            /**
+             * Registered Capital Fen
+             * @description in fen (1 yuan = 100 fen)
+             * @default null
+             */
+            registered_capital_fen?: number | null;
+            /**
+             * Employees
+             * @description persons employed
+             * @default null
+             */
+            employees?: number | null;
+            /**
+             * Revenue Fen
+             * @description last year's revenue, in fen
+             * @default null
+             */
+            revenue_fen?: number | null;
+            /**
+             * Assets Fen
+             * @description total assets, in fen
+             * @default null
+             */
+            assets_fen?: number | null;
+            /**
+             * Rd Expense Fen
+             * @description last year's R&D expenses, in fen
+             * @default null
+             */
+            rd_expense_fen?: number | null;
+            /**
+             * Certifications
+             * @description the whole set held now (replaces the old one)
+             * @default null
+             */
+            certifications?: ("high_tech" | "specialized_sme" | "little_giant" | "tech_sme" | "innovative_sme")[] | null;
+            /**
+             * Tax Credit Rating
+             * @default null
+             */
+            tax_credit_rating?: ("A" | "B" | "M" | "C" | "D") | null;
+        };
+        /** ProfileImportIn */
+        ProfileImportIn: {
+            /**
+             * As Of
+             * Format: date
+             * @description the day the imported data describes
+             */
+            as_of: string;
+            fields: components["schemas"]["ProfileFieldsIn"];
+            /**
+             * Version
+             * @description the version you read; if the profile has changed since, 409
+             * @default null
+             */
+            version?: number | null;
         };
         /** FileUploadIn */
         FileUploadIn: {
@@ -4986,6 +5305,263 @@ export interface operations {
             };
             /** @description Problem */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_enterprises_uscc_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseProfileOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_api_enterprises_uscc_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileDeclareIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseProfileOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_enterprises_uscc_profile_import: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileImportIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseProfileOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
