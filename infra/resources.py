@@ -261,8 +261,8 @@ class Access:
 
 API_FUNCTION = "api_handler"  # Chalice's name for the function behind every HTTP route
 
-# The API handler serves every route, so it needs every table. The files bucket is the stage's
-# file store and only HTTP routes would read or write it (no job touches it).
+# The API handler serves every route, so it needs every table, and the stage's bucket (uploads, the
+# search indexes it reads). A job reaches the bucket only when it declares `files` (policy's index job).
 API_ACCESS = Access(all_tables=True, files=True)
 
 # What each scheduled or queue job touches, and how: declared by the platforms beside their jobs
@@ -275,14 +275,15 @@ API_ACCESS = Access(all_tables=True, files=True)
 # receive/delete messages of its own queue (from the app's event sources), nothing else.
 def declared_job_access(declared: Mapping[str, Any] | None = None) -> dict[str, Access]:
     """The platforms' declarations as Access: those of this process's stage, or `declared` (the
-    stage worker's facts, {job: {"tables", "notifies", "sends_to"}})."""
+    stage worker's facts, {job: {"tables", "notifies", "sends_to", "files"}})."""
     if declared is None:
         from functions import platforms
 
-        declared = {job: {"tables": a.tables, "notifies": a.notifies, "sends_to": a.sends_to}
+        declared = {job: {"tables": a.tables, "notifies": a.notifies, "sends_to": a.sends_to, "files": a.files}
                     for job, a in platforms.job_access().items()}
     return {job: Access(tables={k: tuple(v) for k, v in a["tables"].items()}, notifies=bool(a["notifies"]),
-                        sends_to=tuple(a["sends_to"])) for job, a in declared.items()}
+                        sends_to=tuple(a["sends_to"]), files=bool(a.get("files")))
+            for job, a in declared.items()}
 
 
 def __getattr__(name: str) -> Any:

@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         "functions": record_functions(app_module.app),
         # What each job touches, as this stage's platforms declare it (functions/platforms.py).
         "job_access": {job: {"tables": {k: list(v) for k, v in a.tables.items()}, "notifies": a.notifies,
-                             "sends_to": list(a.sends_to)} for job, a in platforms.job_access().items()},
+                             "sends_to": list(a.sends_to), "files": a.files} for job, a in platforms.job_access().items()},
         "security_headers": dict(SECURITY_HEADERS),
         "gateway_problems": render_gateway_problems(),
     }

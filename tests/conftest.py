@@ -126,7 +126,9 @@ def aws():
 def seeded(aws, clock):
     from functions.platform.seed import load_demo_data
 
-    return load_demo_data()
+    # The policy library (~170 items, a third of a second) only where a test reads it: tests/api/policy
+    # and the index job's story load it themselves.
+    return load_demo_data(skip=("policy",))
 
 
 @pytest.fixture

@@ -9,5 +9,5 @@ from __future__ import annotations
 from functions import platforms
 
 
-def load_demo_data() -> dict[str, int]:
-    return platforms.seed()
+def load_demo_data(skip: tuple[str, ...] = ()) -> dict[str, int]:
+    return platforms.seed(skip)

@@ -185,6 +185,7 @@ def save(name: str, items: Iterable[SearchItem]) -> str:
         data = pack(Path(tmp) / "index")
     answer = _s3.get().put_object(Bucket=get_settings().bucket_name, Key=object_key(name), Body=data,
                                   ContentType="application/x-tar")
+    _opened.forget(name)  # this process searches the new one at once; others within CHECK_SECONDS
     return answer["ETag"]
 
 

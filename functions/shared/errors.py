@@ -85,3 +85,15 @@ class RateLimited(DomainError):
     def __init__(self, detail: str = "", retry_after_seconds: int = 60):
         super().__init__(detail)
         self.headers["Retry-After"] = str(retry_after_seconds)
+
+
+class Unavailable(DomainError):
+    """Not ready to answer yet (e.g. a search index still being built): try again after a while."""
+
+    status = 503
+    code = "unavailable"
+    title = "Not available yet"
+
+    def __init__(self, detail: str = "", retry_after_seconds: int = 60):
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(retry_after_seconds)

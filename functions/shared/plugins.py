@@ -35,12 +35,14 @@ class JobAccess:
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notifies: bool = False  # delivers through the stage's NOTIFY_CHANNELS (SES, SNS)
     sends_to: tuple[str, ...] = ()  # short names of the queues it sends to
+    files: bool = False  # reads or writes objects of the stage's bucket (e.g. the search index)
 
     def merged(self, other: "JobAccess") -> "JobAccess":
         tables = {key: tuple(actions) for key, actions in self.tables.items()}
         for key, actions in other.tables.items():
             tables[key] = tuple(sorted(set(tables.get(key, ())) | set(actions)))
-        return JobAccess(tables, self.notifies or other.notifies, tuple(sorted(set(self.sends_to) | set(other.sends_to))))
+        return JobAccess(tables, self.notifies or other.notifies, tuple(sorted(set(self.sends_to) | set(other.sends_to))),
+                         self.files or other.files)
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def corpus() -> tuple[str, list]:
         from functions.policy.generate import generate
     except ImportError:
         return "synthetic (functions/policy/generate.py absent)", list(synthetic())
-    from tests.unit.search.policy_items import items_from_content
+    from functions.policy.search_items import items_from_content
 
     return "functions.policy.generate.generate()", list(items_from_content(generate(), TODAY))
 

@@ -657,6 +657,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprises/{uscc}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every open project for this enterprise, eligible first, each condition met, failed or missing data, in words, with what would make it eligible */
+        get: operations["get_api_enterprises_uscc_matches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enterprises/{uscc}/profile": {
         parameters: {
             query?: never;
@@ -936,6 +953,125 @@ export interface paths {
         };
         /** The business platforms this stage lists, in its order, and whether each is built */
         get: operations["get_api_platforms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search documents, projects and news in Chinese: ranked, filtered, with facet counts and highlights */
+        get: operations["get_api_policies_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A published policy document or news item, with what links to it */
+        get: operations["get_api_policies_item_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-items/{item_id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save a draft of a document, project or news item (its department's staff) */
+        put: operations["put_api_policy-items_item_id_draft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-items/{item_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the draft as the next version (changes kept field by field) */
+        post: operations["post_api_policy-items_item_id_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-items/{item_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published version, newest first, with its changes field by field */
+        get: operations["get_api_policy-items_item_id_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-items/{item_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a published item (it leaves search and matching; its versions stay) */
+        post: operations["post_api_policy-items_item_id_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A published policy project: its conditions, amount, window, department and form, with the documents it carries out */
+        get: operations["get_api_projects_item_id"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1853,6 +1989,82 @@ export interface components {
                 [key: string]: number | null;
             };
         };
+        /** ConditionOut */
+        ConditionOut: {
+            /**
+             * Path
+             * @description where the condition is in the rule, e.g. eligibility.all[1]
+             */
+            path: string;
+            /** Field */
+            field: string;
+            /** Op */
+            op: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "met" | "failed" | "missing_data";
+            /**
+             * Label
+             * @description the condition in words an enterprise understands: {zh, en}
+             */
+            label: {
+                [key: string]: string;
+            };
+            /**
+             * Actual
+             * @description the profile's value used
+             * @default null
+             */
+            actual: unknown;
+            /**
+             * Source
+             * @description self_declared | imported
+             * @default null
+             */
+            source: string | null;
+            /**
+             * As Of
+             * @default null
+             */
+            as_of: string | null;
+            /**
+             * Fix
+             * @description what would make it met: {zh, en}
+             * @default null
+             */
+            fix: {
+                [key: string]: string;
+            } | null;
+        };
+        /** MatchOut */
+        MatchOut: {
+            /** Project Id */
+            project_id: string;
+            /** Title */
+            title: string;
+            /** Department Id */
+            department_id: string | null;
+            /** Closes On */
+            closes_on: string | null;
+            /** No Application */
+            no_application: boolean;
+            /**
+             * Eligible
+             * @description true, false, or null when the profile lacks what a condition needs
+             */
+            eligible: boolean | null;
+            /** Conditions */
+            conditions: components["schemas"]["ConditionOut"][];
+        };
+        /** MatchesOut */
+        MatchesOut: {
+            /** Uscc */
+            uscc: string;
+            /** Items */
+            items: components["schemas"]["MatchOut"][];
+        };
         /** DistrictOut */
         DistrictOut: {
             /** Code */
@@ -2497,6 +2709,178 @@ export interface components {
         PlatformsOut: {
             /** Items */
             items: components["schemas"]["PlatformOut"][];
+        };
+        /** SearchHitOut */
+        SearchHitOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "project" | "news";
+            /**
+             * Title
+             * @description HTML: escaped, the matched words in <mark>
+             */
+            title: string;
+            /**
+             * Highlights
+             * @description HTML snippets of the body, likewise
+             */
+            highlights: string[];
+            /** Level */
+            level: string | null;
+            /** Department */
+            department: string | null;
+            /** Doc Number */
+            doc_number: string | null;
+            /** Status */
+            status: string | null;
+            /** Topics */
+            topics: string[];
+            /** Closes On */
+            closes_on: string | null;
+            /** Published On */
+            published_on: string | null;
+        };
+        /** SearchOut */
+        SearchOut: {
+            /** Items */
+            items: components["schemas"]["SearchHitOut"][];
+            /** Total */
+            total: number;
+            /**
+             * Mode
+             * @description all the words; any word (when all found nothing); a 文号; no words
+             * @enum {string}
+             */
+            mode: "all" | "any" | "doc_number" | "browse";
+            /**
+             * Facets
+             * @description counts per value of level, department, topic, kind, status, district, over everything the query found
+             */
+            facets: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /**
+             * Closing Within
+             * @description open projects found closing within 7 and 30 days
+             */
+            closing_within: {
+                [key: string]: number;
+            };
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** RelatedOut */
+        RelatedOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "project" | "news";
+            /** Title */
+            title: string;
+            /** Status */
+            status: string;
+        };
+        /** ItemOut */
+        ItemOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "project" | "news";
+            /**
+             * Status
+             * @description derived from the dates on the platform clock, never set by hand: documents upcoming|effective|expired, projects upcoming|open|closed, news published; withdrawn items are withdrawn
+             */
+            status: string;
+            /** Version */
+            version: number;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Content
+             * @description the item as functions/policy/README.md 'Content format' describes it
+             */
+            content: {
+                [key: string]: unknown;
+            };
+            /**
+             * Related
+             * @description a document's projects and news; a project's or news item's documents
+             */
+            related: components["schemas"]["RelatedOut"][];
+        };
+        /** DraftIn */
+        DraftIn: {
+            /**
+             * Content
+             * @description the whole item in the content format; `id` is the path's
+             */
+            content: {
+                [key: string]: unknown;
+            };
+        };
+        /** DraftOut */
+        DraftOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "project" | "news";
+            /** Draft */
+            draft: {
+                [key: string]: unknown;
+            } | null;
+            /** Published Version */
+            published_version: number;
+        };
+        /** ChangeOut */
+        ChangeOut: {
+            /** Field */
+            field: string;
+            /**
+             * Before
+             * @default null
+             */
+            before: unknown;
+            /**
+             * After
+             * @default null
+             */
+            after: unknown;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Version */
+            version: number;
+            /** Published At */
+            published_at: string;
+            /** Published By */
+            published_by: string;
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+        };
+        /** VersionsOut */
+        VersionsOut: {
+            /** Items */
+            items: components["schemas"]["VersionOut"][];
+        };
+        /** WithdrawIn */
+        WithdrawIn: {
+            /** Reason */
+            reason: string;
         };
         /** RuleOut */
         RuleOut: {
@@ -5323,6 +5707,64 @@ export interface operations {
             };
         };
     };
+    get_api_enterprises_uscc_matches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchesOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_api_enterprises_uscc_profile: {
         parameters: {
             query?: never;
@@ -6616,6 +7058,461 @@ export interface operations {
             };
             /** @description Problem */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_policies_search: {
+        parameters: {
+            query?: {
+                q?: string;
+                kind?: ("document" | "project" | "news") | null;
+                level?: ("national" | "provincial" | "municipal" | "district") | null;
+                department?: string | null;
+                topic?: string | null;
+                status?: ("upcoming" | "effective" | "expired" | "open" | "closed" | "published") | null;
+                closing_within?: (7 | 30) | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_policies_item_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "put_api_policy-items_item_id_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post_api_policy-items_item_id_publish": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionsOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_policy-items_item_id_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionsOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post_api_policy-items_item_id_withdraw": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_projects_item_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

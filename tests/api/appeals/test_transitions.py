@@ -58,7 +58,7 @@ def world():
         # Process caches: emptied before and after every test by tests/conftest.py `fresh_process_caches`.
         set_clock(fixed)
         try:
-            load_demo_data()
+            load_demo_data(skip=("policy",))  # appeals only: the policy library is not read here
             from app import app
 
             with Client(app) as client:

@@ -11,8 +11,8 @@ def test_lists_the_stage_platforms_in_order_with_what_is_built(client, clock, dy
     dynamo_calls.reset()
     response = client.http.get("/api/platforms")  # public: the home page asks before anyone signs in
     assert response.status_code == 200, response.body
-    # The test stage's PLATFORMS is the default "policy,finance,appeals"; only appeals has a package.
-    assert body(response) == {"items": [{"name": "policy", "built": False}, {"name": "finance", "built": False},
+    # The test stage's PLATFORMS is the default "policy,finance,appeals"; finance has no package yet.
+    assert body(response) == {"items": [{"name": "policy", "built": True}, {"name": "finance", "built": False},
                                         {"name": "appeals", "built": True}]}
     assert dynamo_calls.total == 0, dynamo_calls.by_operation
 

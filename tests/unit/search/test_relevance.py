@@ -15,7 +15,7 @@ import pytest
 from functions.search.engine import search
 from functions.search.index import build, open_local
 from tests.unit.search.corpus import TODAY
-from tests.unit.search.policy_items import items_from_content
+from functions.policy.search_items import items_from_content
 
 DEMO = Path(__file__).resolve().parents[3] / "functions" / "policy" / "data" / "demo.json"
 TOP = 5

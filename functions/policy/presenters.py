@@ -1,0 +1,55 @@
+"""Policy items as the API shows them."""
+from __future__ import annotations
+
+from functions.policy.models import PolicyItem, PolicyVersion
+from functions.policy.schemas import (
+    ChangeOut, ConditionOut, DraftOut, ItemOut, MatchesOut, MatchOut, RelatedOut, SearchHitOut, SearchOut, VersionOut,
+    VersionsOut,
+)
+from functions.policy.service import ItemView, status_of, today
+from functions.shared.clock import parse_instant
+
+
+def item(view: ItemView) -> ItemOut:
+    on = today()
+    return ItemOut(
+        id=view.item.item_id, kind=view.item.kind, status=view.status, version=int(view.item.published_version),
+        published_at=parse_instant(view.item.published_at) if view.item.published_at else None, content=view.content,
+        related=[RelatedOut(id=r.item_id, kind=r.kind, title=r.content.get("title", ""), status=status_of(r.kind, r.content, on))
+                 for r in view.related],
+    )
+
+
+def draft(found: PolicyItem) -> DraftOut:
+    return DraftOut(id=found.item_id, kind=found.kind, draft=found.draft, published_version=int(found.published_version))
+
+
+def versions(found: list[PolicyVersion]) -> VersionsOut:
+    return VersionsOut(items=[VersionOut(version=int(v.version), published_at=parse_instant(v.published_at),
+                                         published_by=v.published_by, changes=[ChangeOut(**c) for c in v.changes])
+                              for v in found])
+
+
+def search(result) -> SearchOut:
+    return SearchOut(
+        items=[SearchHitOut(id=hit.id, kind=hit.kind, title=hit.title, highlights=hit.fragments,
+                            level=hit.item.get("level"), department=hit.item.get("department"),
+                            doc_number=hit.item.get("doc_number"), status=hit.item.get("status"),
+                            topics=list(hit.item.get("topics") or []), closes_on=hit.item.get("closes_on"),
+                            published_on=hit.item.get("published_on"))
+               for hit in result.hits],
+        total=result.total, mode=result.mode, facets=result.facets,
+        closing_within={str(days): count for days, count in result.closing_within.items()}, next_cursor=result.next_cursor,
+    )
+
+
+def matches(uscc: str, found: list) -> MatchesOut:
+    items = []
+    for m in found:
+        content = m.project.item.content
+        items.append(MatchOut(project_id=m.project.item.item_id, title=content.get("title", ""),
+                              department_id=content.get("department_id"),
+                              closes_on=(content.get("window") or {}).get("closes_on"),
+                              no_application=bool(content.get("no_application")), eligible=m.evaluation.eligible,
+                              conditions=[ConditionOut(**c.as_dict()) for c in m.evaluation.conditions]))
+    return MatchesOut(uscc=uscc, items=items)
