@@ -43,13 +43,13 @@ def search(result) -> SearchOut:
     )
 
 
+def match(m) -> MatchOut:
+    content = m.project.item.content
+    return MatchOut(project_id=m.project.item.item_id, title=content.get("title", ""),
+                    department_id=content.get("department_id"), closes_on=(content.get("window") or {}).get("closes_on"),
+                    no_application=bool(content.get("no_application")), eligible=m.evaluation.eligible,
+                    conditions=[ConditionOut(**c.as_dict()) for c in m.evaluation.conditions])
+
+
 def matches(uscc: str, found: list) -> MatchesOut:
-    items = []
-    for m in found:
-        content = m.project.item.content
-        items.append(MatchOut(project_id=m.project.item.item_id, title=content.get("title", ""),
-                              department_id=content.get("department_id"),
-                              closes_on=(content.get("window") or {}).get("closes_on"),
-                              no_application=bool(content.get("no_application")), eligible=m.evaluation.eligible,
-                              conditions=[ConditionOut(**c.as_dict()) for c in m.evaluation.conditions]))
-    return MatchesOut(uscc=uscc, items=items)
+    return MatchesOut(uscc=uscc, items=[match(m) for m in found])

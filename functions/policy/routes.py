@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from functions.api.routes import ApiBlueprint, Call
-from functions.identity.principal import ADMIN, STAFF
+from functions.identity.principal import ADMIN, ENTERPRISE, STAFF
 from functions.policy import presenters, service
 from functions.policy.models import DOCUMENT, NEWS, PROJECT
-from functions.policy.schemas import DraftIn, DraftOut, ItemOut, MatchesOut, SearchOut, SearchQuery, VersionsOut, WithdrawIn
+from functions.policy.schemas import DraftIn, DraftOut, ItemOut, MatchesOut, MatchOut, SearchOut, SearchQuery, VersionsOut, WithdrawIn
 
 bp = ApiBlueprint(__name__, tag="policy")
 EDITORS = (STAFF, ADMIN)
@@ -29,6 +29,13 @@ def read_policy(call: Call):
                                        "and form, with the documents it carries out", response=ItemOut, roles=None)
 def read_project(call: Call):
     return presenters.item(service.read(call.params["item_id"], PROJECT))
+
+
+@bp.api("/projects/{item_id}/eligibility", summary="Do I qualify? The calling enterprise against this project: "
+        "each condition met, failed or missing data, in words, with what would make it eligible", response=MatchOut,
+        roles=(ENTERPRISE,))
+def project_eligibility(call: Call):
+    return presenters.match(service.project_eligibility(call.caller, call.params["item_id"]))
 
 
 @bp.api("/policy-items/{item_id}/draft", "PUT", summary="Save a draft of a document, project or news item "

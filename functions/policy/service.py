@@ -365,3 +365,16 @@ def matches(caller: Principal, uscc: str, only_open: bool = True) -> list:
     on = today()
     projects = [p for p in _projects.get() if not only_open or status_of(PROJECT, p.item.content, on) == "open"]
     return match(enterprises.facts(uscc), projects, on, rule_of=lambda rules: rules.compiled)
+
+
+def project_eligibility(caller: Principal, item_id: str):
+    """The calling enterprise against one published project (its own profile: one GetItem each)."""
+    from functions.enterprises import service as enterprises
+    from functions.identity.principal import ENTERPRISE
+    from functions.policy.eligibility import match
+
+    if caller.role != ENTERPRISE:
+        raise Forbidden("Eligibility is an enterprise's own question: sign in as the enterprise.")
+    view = read(item_id, PROJECT)
+    return match(enterprises.facts(caller.org_id), [Rules(view.item, None)], today(),
+                 rule_of=lambda rules: rules.item.content.get("eligibility"))[0]

@@ -67,3 +67,17 @@ def test_an_enterprise_sees_its_matches_with_reasons_and_nobody_else_does(client
             if condition["status"] != "met":
                 assert condition["fix"]["zh"] and condition["fix"]["en"]
     assert_problem(client.http.get(f"/api/enterprises/{BLUESEA}/matches", headers=bearer(token("ent-zhengrixin"))), 404)
+
+
+def test_do_i_qualify_for_one_project(client, token, clock):
+    answer = client.http.get("/api/projects/proj-laoshan-high-tech-bonus-2026/eligibility", headers=bearer(token("ent-bluesea-soft")))
+    assert answer.status_code == 200, answer.body
+    found = body(answer)
+    assert found["project_id"] == "proj-laoshan-high-tech-bonus-2026" and found["eligible"] is True
+    assert all(c["status"] == "met" for c in found["conditions"])
+    other = body(client.http.get("/api/projects/proj-laoshan-high-tech-bonus-2026/eligibility",
+                                 headers=bearer(token("ent-zhengrixin"))))
+    assert other["eligible"] is False and any(c["status"] == "failed" and c["fix"] for c in other["conditions"])
+    assert_problem(client.http.get("/api/projects/proj-laoshan-high-tech-bonus-2026/eligibility",
+                                   headers=bearer(token("staff-tax"))), 403)
+    assert_problem(client.http.get("/api/projects/proj-nothing/eligibility", headers=bearer(token("ent-bluesea-soft"))), 404)
