@@ -30,6 +30,7 @@ from urllib.parse import quote
 from functions.files.models import FileRecord
 from functions.identity.principal import READ_ONLY_ROLES, Principal
 from functions.settings import get_settings
+from functions.shared import bucket
 from functions.shared.audit import UnitOfWork
 from functions.shared.cache import ProcessCache
 from functions.shared.clock import isoformat_utc
@@ -55,21 +56,7 @@ _REF = re.compile(r"^file:([0-9a-f]{32})$")
 _LINK_SCHEMES = ("https://", "http://")
 
 
-def _new_client() -> Any:
-    import boto3  # here, not at import: most requests never touch the bucket
-    from botocore.config import Config
-
-    settings = get_settings()
-    config = Config(
-        signature_version="s3v4",
-        # A local endpoint (moto on a loopback port) has no bucket subdomains.
-        s3={"addressing_style": "path" if settings.aws_endpoint_url else "virtual"},
-        connect_timeout=2, read_timeout=5, retries={"max_attempts": 2},
-    )
-    return boto3.client("s3", region_name=settings.region, endpoint_url=settings.aws_endpoint_url, config=config)
-
-
-_s3 = ProcessCache("files.s3-client", _new_client)
+_s3 = ProcessCache("files.s3-client", bucket.new_client)
 
 
 def object_key(org_id: str, file_id: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any, Iterable
 
 from functions.search import analysis
 from functions.settings import get_settings
+from functions.shared import bucket
 from functions.shared.cache import KeyedCache, ProcessCache
 
 FORMAT = 1
@@ -162,20 +163,8 @@ def object_key(name: str) -> str:
     return f"{KEY_PREFIX}{name}.tar"
 
 
-def _new_client() -> Any:
-    import boto3  # here, not at import: only a process that searches needs it
-    from botocore.config import Config
-
-    settings = get_settings()
-    config = Config(
-        signature_version="s3v4",
-        s3={"addressing_style": "path" if settings.aws_endpoint_url else "virtual"},
-        connect_timeout=2, read_timeout=10, retries={"max_attempts": 2},
-    )
-    return boto3.client("s3", region_name=settings.region, endpoint_url=settings.aws_endpoint_url, config=config)
-
-
-_s3 = ProcessCache("search.s3-client", _new_client)
+# An index of ~27 MB takes longer to send than a form: a longer read timeout.
+_s3 = ProcessCache("search.s3-client", lambda: bucket.new_client(read_timeout=10))
 
 
 def save(name: str, items: Iterable[SearchItem]) -> str:

@@ -77,23 +77,23 @@ class UnsupportedMediaType(DomainError):
     title = "The request body must be JSON"
 
 
-class RateLimited(DomainError):
-    status = 429
-    code = "rate_limited"
-    title = "Too many requests"
+class RetryLater(DomainError):
+    """An answer that says when to ask again (Retry-After, in seconds)."""
 
     def __init__(self, detail: str = "", retry_after_seconds: int = 60):
         super().__init__(detail)
         self.headers["Retry-After"] = str(retry_after_seconds)
 
 
-class Unavailable(DomainError):
+class RateLimited(RetryLater):
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+
+class Unavailable(RetryLater):
     """Not ready to answer yet (e.g. a search index still being built): try again after a while."""
 
     status = 503
     code = "unavailable"
     title = "Not available yet"
-
-    def __init__(self, detail: str = "", retry_after_seconds: int = 60):
-        super().__init__(detail)
-        self.headers["Retry-After"] = str(retry_after_seconds)
