@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 from urllib.parse import quote
 
 from functions.files.models import FileRecord
