@@ -3,6 +3,8 @@ import { createRouter, createWebHistory, type RouterHistory, type RouteRecordRaw
 import HomePage from './pages/HomePage.vue'
 import { appealsRoutes } from './pages/appeals/routes'
 import { devRoutes } from './pages/dev/routes'
+import { enterpriseRoutes } from './pages/enterprise/routes'
+import { policyRoutes } from './pages/policy/routes'
 import { workbenchRoutes } from './pages/workbench/routes'
 import { useAuthStore } from './stores/auth'
 
@@ -20,6 +22,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomePage, meta: { titleKey: 'home.title' } },
   { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignInPage.vue'), meta: { titleKey: 'signIn.title' } },
   ...appealsRoutes,
+  ...policyRoutes,
+  ...enterpriseRoutes,
   ...workbenchRoutes,
   ...devRoutes,
   {

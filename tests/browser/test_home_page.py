@@ -37,7 +37,7 @@ def test_home_page_is_chinese_and_shows_only_the_built_platforms(running, page, 
     assert status == 200, listed
     built = [p["name"] for p in listed["items"] if p["built"]]
     unbuilt = [p["name"] for p in listed["items"] if not p["built"]]
-    # Appeals is whole; policy's API is landing (no pages yet: its card says so, without a link); finance has no package.
+    # Appeals and policy are whole (their cards link to their pages); finance has no package.
     assert {"appeals", "policy"} <= set(built) and "finance" in unbuilt
 
     open_home(page, running)
@@ -56,7 +56,9 @@ def test_home_page_is_chinese_and_shows_only_the_built_platforms(running, page, 
     assert BRANDS["appeals"] in appeals.inner_text()
     assert appeals.locator("a").get_attribute("href") == "/appeals"
     policy = page.locator(".platform-card[data-platform=policy]")
-    assert policy.locator("a").count() == 0 and "即将上线" in policy.inner_text()  # no dead link
+    assert BRANDS["policy"] in policy.inner_text()
+    assert policy.locator("a").get_attribute("href") == "/policy"
+    assert page.locator("[data-testid=home-policy-search] input").is_visible()
     text = page.locator("main").inner_text()
     for name in unbuilt:
         assert BRANDS.get(name, name) not in text

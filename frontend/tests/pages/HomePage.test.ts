@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import { fakeApi, signedInAs } from '../support/api'
 import { renderApp } from '../support/app'
@@ -30,14 +30,35 @@ describe('home page', () => {
   })
 
   it('shows a built platform the front end has no pages for yet without a link', async () => {
-    fakeApi({ 'GET /api/platforms': { body: { items: [{ name: 'policy', built: true }, { name: 'unknown', built: true }] } } })
+    fakeApi({ 'GET /api/platforms': { body: { items: [{ name: 'finance', built: true }, { name: 'unknown', built: true }] } } })
 
     const { wrapper } = await renderApp('/')
 
     const cards = wrapper.findAll('.platform-card')
-    expect(cards.map((card) => card.attributes('data-platform'))).toEqual(['policy'])
+    expect(cards.map((card) => card.attributes('data-platform'))).toEqual(['finance'])
     expect(cards[0]!.find('a').exists()).toBe(false)
     expect(cards[0]!.text()).toContain('即将上线')
+  })
+
+  it('links the policy card to /policy and searches policies from the home page', async () => {
+    fakeApi({
+      'GET /api/platforms': { body: { items: [{ name: 'policy', built: true }, { name: 'appeals', built: true }] } },
+      'GET /api/policies/search': { body: { items: [], total: 0, mode: 'all', facets: {}, closing_within: {}, next_cursor: null } },
+    })
+    const { wrapper, router } = await renderApp('/')
+
+    expect(wrapper.find('.platform-card[data-platform="policy"] a').attributes('href')).toBe('/policy')
+    await wrapper.find('[data-testid="home-policy-search"] input').setValue('  高新技术企业 ')
+    await wrapper.find('[data-testid="home-policy-search"] form').trigger('submit')
+    // The search page is loaded when first visited: wait for the navigation to finish.
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/policy?q=${encodeURIComponent('高新技术企业')}`))
+  })
+
+  it('has no policy search box while the stage does not run the policy platform', async () => {
+    fakeApi({ 'GET /api/platforms': { body: PLATFORMS } })
+    const { wrapper } = await renderApp('/')
+
+    expect(wrapper.find('[data-testid="home-policy-search"]').exists()).toBe(false)
   })
 
   it('says so when the stage runs no built platform', async () => {
