@@ -144,3 +144,17 @@ def test_the_search_page_is_english_too(running, sign_in):
     page.get_by_role("button", name="Switch to English").click()
     assert page.locator("h1").inner_text() == "Policy search"
     no_serious_violations(page)
+
+
+def test_a_consultation_being_written_shows_the_policies_that_answer_it(running, sign_in):
+    page = sign_in("ent-zhengrixin", "/appeals/new")
+    page.locator("[data-testid=category-consultation]").check()
+    page.locator("#appeal-title").fill("稳岗补贴怎么申请")
+    page.locator("#appeal-content").fill("我们公司去年没有裁员，想了解稳岗返还需要什么条件。")
+    answers = page.get_by_test_id("policy-answers")
+    answers.wait_for()
+    assert answers.locator("[data-answer=proj-qd-stable-jobs-2026]").count() == 1
+    no_serious_violations(page)
+    shoot(page, "06-consultation-answers")
+    answers.locator("[data-answer=proj-qd-stable-jobs-2026] a").click()
+    page.wait_for_url("**/policy/projects/proj-qd-stable-jobs-2026")

@@ -472,6 +472,12 @@ const en: Messages = {
     openAppeal: 'Open the appeal',
   },
   policy: {
+    answers: {
+      title: 'These policies may answer your question',
+      hint: 'Found from what you wrote, for reference; the handling unit will still answer you.',
+      staffHint: 'Policies found from the appeal\'s words, for reference when answering.',
+      kinds: { document: 'Policy document', project: 'Programme', news: 'Policy news' },
+    },
     listSeparator: ', ',
     yes: 'Yes',
     no: 'No',

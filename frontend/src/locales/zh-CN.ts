@@ -464,6 +464,12 @@ const zhCN = {
     openAppeal: '查看诉求',
   },
   policy: {
+    answers: {
+      title: '这些政策也许能回答您的问题',
+      hint: '根据您填写的内容自动查找，仅供参考；提交后承办单位会答复您。',
+      staffHint: '根据诉求内容自动查找的相关政策，答复时可参考。',
+      kinds: { document: '政策文件', project: '申报项目', news: '政策资讯' },
+    },
     listSeparator: '、',
     yes: '是',
     no: '否',
