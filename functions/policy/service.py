@@ -161,13 +161,14 @@ def save_draft(uow: UnitOfWork, caller: Principal, item_id: str, content: dict[s
     kind = kind_of(item_id)
     if kind is None:
         raise ValidationFailed([FieldError("item_id", "must start with doc-, proj- or news-")])
-    validate(kind, content)
-    item = _get(item_id)
-    department = content.get("department_id")
+    # Who may edit first: a caller who may not learns nothing from the validation of what they sent.
+    department = content.get("department_id") if isinstance(content, dict) else None
     _may_edit(caller, department)
+    item = _get(item_id)
     if item is not None:
         _may_edit(caller, item.department_id)
-    else:
+    validate(kind, content)
+    if item is None:
         item = PolicyItem(item_id=item_id, kind=kind)
     before = item.draft
     item.draft, item.department_id = {**content, "id": item_id}, department

@@ -75,6 +75,7 @@ def test_a_revision_keeps_versions_and_says_what_changed(client, token, clock):
 def test_only_the_owning_department_edits_and_bad_content_is_named(client, token, clock):
     assert_problem(put_draft(client, token, "staff-tax", "doc-test-rd", DOC), 403)  # 市税务局 is not 市科技局
     assert_problem(put_draft(client, token, "ent-zhengrixin", "doc-test-rd", DOC), 403)
+    assert_problem(put_draft(client, token, "staff-tax", "doc-test-rd", {"title": "x"}), 403)  # refused before validated
     assert_problem(put_draft(client, token, "admin-city", "doc-test-rd", {**DOC, "level": "galactic"}), 422, field="content.level")
     assert_problem(put_draft(client, token, "admin-city", "doc-test-rd", {**DOC, "effective_to": "2025-01-01"}), 422,
                    field="content.effective_to")
