@@ -185,31 +185,25 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[s
             for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
 
 
-def publish(uow: UnitOfWork, caller: Principal | None, item_id: str) -> PolicyVersion:
-    """The draft becomes the next version. `caller` None: the platform (demo seed)."""
+def publish(uow: UnitOfWork, caller: Principal, item_id: str) -> PolicyVersion:
+    """The draft becomes the next version (the demo library is written by `seed_library`)."""
     item = _get(item_id)
     if item is None:
         raise NotFound(f"No policy item {item_id}.")
-    if caller is not None:
-        _may_edit(caller, item.department_id)
-    return _publish(uow, caller, item)
-
-
-def _publish(uow: UnitOfWork, caller: Principal | None, item: PolicyItem, condition=None) -> PolicyVersion:
-    item_id = item.item_id
+    _may_edit(caller, item.department_id)
     if item.draft is None:
         raise Conflict("There is no draft to publish.")
     content = validate(item.kind, item.draft)
     now = isoformat_utc(uow.now)
     number = int(item.published_version or 0) + 1
     record = PolicyVersion(item_id=item_id, version=number, content=content, changes=changes(item.content, content),
-                           published_at=now, published_by=caller.sub if caller else "platform")
+                           published_at=now, published_by=caller.sub)
     uow.put(record, PolicyVersion.item_id.does_not_exist(), label="policy version")
     _relink(uow, item, item.content, content)
     item.content, item.draft, item.published_version, item.published_at = content, None, number, now
     item.withdrawn_at = item.withdrawn_reason = None
-    item.listed_kind, item.updated_at, item.updated_by = item.kind, now, caller.sub if caller else "platform"
-    uow.put(item, condition, label="policy item")
+    item.listed_kind, item.updated_at, item.updated_by = item.kind, now, caller.sub
+    uow.put(item, label="policy item")
     uow.update(IndexState(name=LIBRARY), [IndexState.content_version.add(1)], label="index state")
     uow.audit(f"policy#{item_id}", "policy.published", after={"version": number, "changes": [c["field"] for c in record.changes]})
     uow.emit("policy.published", {"item_id": item_id, "kind": item.kind, "version": number,
