@@ -6,7 +6,7 @@ from functions.calendar.notices import parse_notice
 from functions.calendar.schemas import (
     DayOut,
     DaysQuery,
-    DeadlineOut,
+    CalendarDeadlineOut,
     DeadlineQuery,
     NoticeIn,
     NoticeLoadedOut,
@@ -18,7 +18,7 @@ from functions.api.routes import ApiBlueprint, Call
 bp = ApiBlueprint(__name__, tag="calendar")
 
 
-@bp.api("/calendar/deadline", summary="When a period that starts at `from` ends", query=DeadlineQuery, response=DeadlineOut, roles=None)
+@bp.api("/calendar/deadline", summary="When a period that starts at `from` ends", query=DeadlineQuery, response=CalendarDeadlineOut, roles=None)
 def deadline(call: Call):
     query: DeadlineQuery = call.query
     calendar = service.get_calendar(call.now)
@@ -28,7 +28,7 @@ def deadline(call: Call):
         result, rule = calendar.add_working_days(query.start, query.working_days), f"working_days:{query.working_days}"
     else:
         result, rule = calendar.add_days(query.start, query.days), f"days:{query.days}"
-    return DeadlineOut(deadline=result.due, provisional=result.provisional, rule=rule)
+    return CalendarDeadlineOut(deadline=result.due, provisional=result.provisional, rule=rule)
 
 
 @bp.api("/calendar/days", summary="Each day of a range: working or not, and its holiday", query=DaysQuery, response=list[DayOut], roles=None)

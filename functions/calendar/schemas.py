@@ -23,7 +23,7 @@ class DeadlineQuery(Schema):
         return self
 
 
-class DeadlineOut(Schema):
+class CalendarDeadlineOut(Schema):
     deadline: Instant
     provisional: bool
     rule: str

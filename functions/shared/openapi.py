@@ -93,9 +93,12 @@ def _schema_ref(model: Any, components: dict[str, Any], mode: str = "serializati
         (item,) = model.__args__
         return {"type": "array", "items": _schema_ref(item, components, mode)}
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
-    for name, definition in schema.pop("$defs", {}).items():
+    for name, definition in [*schema.pop("$defs", {}).items(), (model.__name__, schema)]:
+        if components.get(name, definition) != definition:
+            # Schemas are filed by class name: a second model of the same name would silently take
+            # the first one's place, and every route using the first would be typed as the second.
+            raise ValueError(f"two different schemas are both named {name!r}; rename one (e.g. with its platform's word)")
         components[name] = definition
-    components[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
