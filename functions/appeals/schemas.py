@@ -11,7 +11,7 @@ from functions.appeals.vocabulary import (
 from functions.refdata.divisions import parse_division
 from functions.refdata.uscc import parse_uscc
 from functions.shared.errors import ValidationFailed
-from functions.shared.schemas import Instant, Schema
+from functions.shared.schemas import Instant, PageQuery, Schema
 
 Category = Literal[CATEGORIES.codes]
 Channel = Literal[CHANNELS.codes]
@@ -232,11 +232,6 @@ class DispatchQueueQuery(Schema):
     @classmethod
     def _district(cls, value: str) -> str:
         return _domain_check(parse_division, value, "district")
-
-
-class PageQuery(Schema):
-    cursor: str | None = Field(default=None, max_length=2000)
-    limit: int = Field(default=20, ge=1, le=100)
 
 
 # -- action bodies -------------------------------------------------------------------------------

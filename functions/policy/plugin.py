@@ -3,10 +3,19 @@ from functions.shared.plugins import JobAccess, Plugin
 
 PLUGIN = Plugin(
     name="policy",
-    blueprints=("functions.policy.routes:bp", "functions.policy.jobs:bp"),
-    models=("functions.policy.models",),
+    blueprints=("functions.policy.routes:bp", "functions.policy.application_routes:bp", "functions.policy.jobs:bp"),
+    models=("functions.policy.models", "functions.policy.application_models"),
     seed=("functions.policy.seed:seed",),
+    clock_handlers={"application": "functions.policy.applications:on_clock",
+                    "policy-notice": "functions.policy.notices:on_clock"},
     job_access={
+        # Inside the sweeper: applications.on_clock (a review stage's or the payment's deadline) and
+        # notices.on_clock (closing a notice's window: its objections, the awards, their payment clocks).
+        "sweep_clocks": JobAccess(tables={"policy-applications": ("GetItem", "BatchGetItem", "PutItem"),
+                                          "policy-notices": ("GetItem", "PutItem"), "policy-objections": ("Query",),
+                                          "sla-clocks": ("PutItem",), "calendar-notices": ("Query",),
+                                          "orgs/index/kind-district-index": ("Query",),
+                                          "audit": ("PutItem",), "outbox": ("PutItem",)}),
         # jobs.py build_policy_index: the index state, the published library, the index object.
         "build_policy_index": JobAccess(tables={"policy-index-state": ("GetItem", "UpdateItem"),
                                                 "policy-items/index/kind-index": ("Query",)}, files=True),

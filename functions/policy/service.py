@@ -128,6 +128,16 @@ def validate(kind: str, content: Any) -> dict[str, Any]:
         window = content.get("window") or {}
         for name in ("opens_on", "closes_on"):
             _check_date(window, name, errors, "content.window.")
+        if content.get("form") is not None:
+            from functions.policy import forms
+
+            try:
+                forms.check_schema(content["form"])
+            except ValidationFailed as failed:
+                errors += failed.errors
+        for position, stage in enumerate(content.get("review_stages") or []):
+            if not isinstance(stage, dict) or not stage.get("name") or not stage.get("unit_id"):
+                errors.append(FieldError(f"content.review_stages[{position}]", "needs a name and a unit_id"))
         rule = content.get("eligibility")
         if rule is not None:
             from functions.policy import eligibility

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
 
 from functions.shared.clock import SHANGHAI
 from functions.shared.errors import FieldError, ValidationFailed
@@ -24,6 +24,13 @@ class Schema(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True,
                               json_schema_serialization_defaults_required=True)
+
+
+class PageQuery(Schema):
+    """`?cursor=&limit=` of every cursor-paged listing (functions/shared/pagination.py)."""
+
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
 
 
 # The years the platform can reason about: the working-day calendar in its present form, and the

@@ -156,6 +156,38 @@ def sweep_clocks_story(story: Story) -> None:
     assert result["changed"] >= 1, result
     view = story.client.http.get(f"/api/appeals/{second}", headers=json_headers(story.token("ent-zhengrixin")))
     assert json.loads(view.body)["status"] == "closed"
+    _policy_clocks(story)
+
+
+def _policy_clocks(story: Story) -> None:
+    """A policy application's review stage warned and breached, then its public notice closed."""
+    import boto3
+
+    from functions.policy.seed import seed
+    from functions.settings import get_settings
+
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=get_settings().bucket_name)
+    seed()
+
+    def post(user: str, path: str, **fields) -> dict:
+        response = story.client.http.post(path, headers=json_headers(story.token(user)), body=json.dumps(fields, ensure_ascii=False))
+        assert response.status_code in (200, 201), response.body
+        return json.loads(response.body)
+
+    # (the clock has moved 8 days since 2026-11-20: the project's window is still open)
+    app_id = post("ent-bluesea-soft", "/api/projects/proj-qd-high-tech-first-2026/applications",
+                  form={"contact": "李娜", "phone": "13912345678", "cert_no": "GR1", "cert_date": "2026-10-28", "rd_expense": 1})["id"]
+    story.clock.advance(days=12)  # past 80% of the stage's 10 working days
+    assert story.run()["warned"] >= 1
+    story.clock.advance(days=4)
+    assert story.run()["breached"] >= 1
+    for _ in range(2):
+        post("staff-science", f"/api/applications/{app_id}/approve", amount_fen=20_000_000)
+    post("staff-science", "/api/projects/proj-qd-high-tech-first-2026/notices", application_ids=[app_id])
+    story.clock.advance(days=9)  # past the 5 working days of the notice
+    assert story.run()["breached"] >= 1
+    view = story.client.http.get(f"/api/applications/{app_id}", headers=json_headers(story.token("ent-bluesea-soft")))
+    assert json.loads(view.body)["status"] == "awarded"
 
 
 def relay_outbox_story(story: Story) -> None:

@@ -110,3 +110,12 @@ def test_available_offers_only_what_the_object_is_ready_for():
     review.rated = True
     assert m.available("closed", {"owner"}, review) == []
     assert m.available("closed", {"owner"}) == ["rate"]  # without the object: what the status allows
+
+
+def test_the_policy_readme_shows_the_application_machine():
+    from pathlib import Path
+
+    from functions.policy.application_states import MACHINE as APPLICATIONS
+
+    readme = Path(__file__).resolve().parents[3] / "functions" / "policy" / "README.md"
+    assert APPLICATIONS.table() in readme.read_text(encoding="utf-8"), "regenerate the table from application_states.MACHINE.table()"
