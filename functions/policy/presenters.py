@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from functions.policy.models import PolicyItem, PolicyVersion
 from functions.policy.schemas import (
-    ChangeOut, ConditionOut, DraftOut, ItemOut, MatchesOut, MatchOut, RelatedOut, SearchHitOut, SearchOut, VersionOut,
-    VersionsOut,
+    ChangeOut, ConditionOut, DepartmentItemOut, DepartmentItemsOut, DraftOut, EditableOut, ItemOut, MatchesOut,
+    MatchOut, RelatedOut, SearchHitOut, SearchOut, VersionOut, VersionsOut,
 )
 from functions.policy.service import ItemView, status_of, today
 from functions.shared.clock import parse_instant
@@ -53,3 +53,27 @@ def match(m) -> MatchOut:
 
 def matches(uscc: str, found: list) -> MatchesOut:
     return MatchesOut(uscc=uscc, items=[match(m) for m in found])
+
+
+def department_items(page) -> DepartmentItemsOut:
+    from functions.policy.service import list_status
+    from functions.shared.pagination import encode_cursor
+
+    on = today()
+    return DepartmentItemsOut(
+        items=[DepartmentItemOut(item_id=i.item_id, kind=i.kind, title=(i.draft or i.content or {}).get("title", ""),
+                                 status=list_status(i, on), published_version=int(i.published_version),
+                                 has_draft=i.draft is not None, updated_at=parse_instant(i.updated_at))
+               for i in page.items],
+        next_cursor=encode_cursor(page.last_key),
+    )
+
+
+def editable(found: PolicyItem) -> EditableOut:
+    from functions.policy.service import list_status
+
+    return EditableOut(id=found.item_id, kind=found.kind, department_id=found.department_id,
+                       content=found.draft or found.content or {}, has_draft=found.draft is not None,
+                       published_version=int(found.published_version), status=list_status(found, today()),
+                       withdrawn_at=parse_instant(found.withdrawn_at) if found.withdrawn_at else None,
+                       withdrawn_reason=found.withdrawn_reason, updated_at=parse_instant(found.updated_at))

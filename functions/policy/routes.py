@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from functions.api.routes import ApiBlueprint, Call
-from functions.identity.principal import ADMIN, ENTERPRISE, STAFF
+from functions.identity.principal import ADMIN, AUDITOR, ENTERPRISE, STAFF
 from functions.policy import presenters, service
 from functions.policy.models import DOCUMENT, NEWS, PROJECT
-from functions.policy.schemas import DraftIn, DraftOut, ItemOut, MatchesOut, MatchOut, SearchOut, SearchQuery, VersionsOut, WithdrawIn
+from functions.policy.schemas import (
+    DepartmentItemsOut, DepartmentItemsQuery, DraftIn, DraftOut, EditableOut, ItemOut, MatchesOut, MatchOut, SearchOut,
+    SearchQuery, VersionsOut, WithdrawIn,
+)
+from functions.shared.pagination import decode_cursor
 
 bp = ApiBlueprint(__name__, tag="policy")
 EDITORS = (STAFF, ADMIN)
@@ -67,3 +71,18 @@ def versions(call: Call):
 def matches(call: Call):
     uscc = call.params["uscc"]
     return presenters.matches(uscc, service.matches(call.caller, uscc))
+
+
+@bp.api("/departments/{unit_id}/policy-items", summary="A department's documents, projects and news, newest change "
+        "first, drafts and withdrawn ones too (its staff; administrators and auditors)", query=DepartmentItemsQuery,
+        response=DepartmentItemsOut, roles=(STAFF, ADMIN, AUDITOR))
+def department_items(call: Call):
+    unit_id = call.params["unit_id"]
+    cursor = decode_cursor(call.query.cursor, expected={"department_id": unit_id})
+    return presenters.department_items(service.department_items(call.caller, unit_id, cursor, call.query.limit))
+
+
+@bp.api("/policy-items/{item_id}/draft", summary="What an editor starts from: the draft, or the published content "
+        "when there is none (its department's staff)", response=EditableOut, roles=EDITORS)
+def read_draft(call: Call):
+    return presenters.editable(service.editable(call.caller, call.params["item_id"]))

@@ -124,3 +124,38 @@ class MatchOut(Schema):
 class MatchesOut(Schema):
     uscc: str
     items: list[MatchOut]
+
+
+class DepartmentItemsQuery(Schema):
+    cursor: str | None = Field(default=None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class DepartmentItemOut(Schema):
+    item_id: str
+    kind: Kind
+    title: str = Field(description="the draft's title when there is a draft, else the published one's")
+    status: str = Field(description="draft (never published), withdrawn, or the published content's status "
+                                    "derived from its dates (as ItemOut.status)")
+    published_version: int = Field(description="0 until first published")
+    has_draft: bool
+    updated_at: Instant
+
+
+class DepartmentItemsOut(Schema):
+    items: list[DepartmentItemOut]
+    next_cursor: str | None
+
+
+class EditableOut(Schema):
+    id: str
+    kind: Kind
+    department_id: str | None
+    content: dict[str, Any] = Field(description="the draft, or the published content when there is no draft "
+                                                "(functions/policy/README.md 'Content format')")
+    has_draft: bool = Field(description="whether `content` is an unpublished draft")
+    published_version: int = Field(description="the version published last; 0 until first published")
+    status: str = Field(description="as DepartmentItemOut.status")
+    withdrawn_at: Instant | None
+    withdrawn_reason: str | None
+    updated_at: Instant

@@ -383,3 +383,53 @@ def project_eligibility(caller: Principal, item_id: str):
     view = read(item_id, PROJECT)
     return match(enterprises.facts(caller.org_id), [Rules(view.item, None)], today(),
                  rule_of=lambda rules: rules.item.content.get("eligibility"))[0]
+
+
+# -- the staff's pages: a department's items, and what an editor starts from -------------------------------
+@dataclass
+class DepartmentPage:
+    items: list[PolicyItem]
+    last_key: dict[str, Any] | None
+
+
+def _may_list(caller: Principal, unit_id: str) -> None:
+    """A department's own staff; administrators and auditors whose jurisdiction covers the unit. The
+    staff's check reads nothing; the others' reads the units directory (a process cache)."""
+    from functions.identity.principal import AUDITOR
+    from functions.refdata.directory import units
+    from functions.refdata.divisions import covers
+
+    if caller.role == STAFF:
+        if caller.org_id == unit_id:
+            return
+        raise Forbidden("A department's staff see only their own department's policies.")
+    if caller.role in (ADMIN, AUDITOR) and covers(caller.district, units.find(unit_id).district):
+        return
+    raise Forbidden("A department's policies are listed for its staff, administrators and auditors.")
+
+
+def department_items(caller: Principal, unit_id: str, cursor: dict[str, Any] | None, limit: int) -> DepartmentPage:
+    """A department's documents, projects and news, newest change first, drafts and withdrawn ones too:
+    one Query of department-index (keys only) and one BatchGetItem of the page's items (none when empty)."""
+    _may_list(caller, unit_id)
+    results = PolicyItem.department_index.query(unit_id, scan_index_forward=False, limit=limit,
+                                                last_evaluated_key=cursor)
+    ids = [key.item_id for key in results]
+    found = {item.item_id: item for item in PolicyItem.batch_get(ids)} if ids else {}
+    return DepartmentPage([found[i] for i in ids if i in found], results.last_evaluated_key)
+
+
+def list_status(item: PolicyItem, on: date) -> str:
+    """What a staff list says of an item: `draft` until first published, else its derived status."""
+    if item.content is None:
+        return "draft"
+    return status_of(item.kind, item.content, on, withdrawn=bool(item.withdrawn_at))
+
+
+def editable(caller: Principal, item_id: str) -> PolicyItem:
+    """The item an editor opens (one GetItem): its draft, or its published content when there is none."""
+    item = _get(item_id)
+    if item is None:
+        raise NotFound(f"No policy item {item_id}.")
+    _may_edit(caller, item.department_id)
+    return item
