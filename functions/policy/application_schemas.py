@@ -137,7 +137,9 @@ class ApplicationRatingOut(Schema):
     at: Instant
 
 
-class ApplicationOut(Schema):
+class ApplicationHeadOut(Schema):
+    """What every listing of applications shows of one (the base of the full view and the summary)."""
+
     id: str
     project_id: str
     project_title: str
@@ -145,6 +147,9 @@ class ApplicationOut(Schema):
     enterprise_uscc: str
     enterprise_name: str | None
     status: Status  # type: ignore[valid-type]
+
+
+class ApplicationOut(ApplicationHeadOut):
     no_application: bool
     stage: int = Field(description="index of the current review stage (= len(stages) once past review)")
     stages: list[StageOut]
@@ -164,14 +169,7 @@ class ApplicationOut(Schema):
     available_actions: list[str]
 
 
-class ApplicationSummaryOut(Schema):
-    id: str
-    project_id: str
-    project_title: str
-    department_id: str
-    enterprise_uscc: str
-    enterprise_name: str | None
-    status: Status  # type: ignore[valid-type]
+class ApplicationSummaryOut(ApplicationHeadOut):
     stage_name: str | None
     approved_fen: int | None
     paid_fen: int

@@ -107,21 +107,22 @@ def approve(ctx: ActionContext, body: ApproveIn) -> None:
 @action("return", frm={IN_REVIEW}, to={RETURNED}, who={REVIEWER}, body=ReasonIn,
         summary="Return to the enterprise for revision, saying what to change; it resubmits to this stage.")
 def return_(ctx: ActionContext, body: ReasonIn) -> None:
-    ctx.decide("returned", body.reason)
-    ctx.app.status, ctx.app.reason = RETURNED, body.reason
-    ctx.counters.add(ctx.app.department_id, returned=1)
-    ctx.uow.audit(ctx.entity, "application.returned", after={"stage": int(ctx.app.stage), "reason": body.reason})
-    ctx.to_applicant("policy.application_returned", reason=body.reason)
+    _decide_against(ctx, body.reason, RETURNED, "returned")
 
 
 @action("reject", frm={IN_REVIEW}, to={REJECTED}, who={REVIEWER}, body=ReasonIn,
         summary="Reject, with the reason the enterprise will read.")
 def reject(ctx: ActionContext, body: ReasonIn) -> None:
-    ctx.decide("rejected", body.reason)
-    ctx.app.status, ctx.app.reason = REJECTED, body.reason
-    ctx.counters.add(ctx.app.department_id, rejected=1)
-    ctx.uow.audit(ctx.entity, "application.rejected", after={"stage": int(ctx.app.stage), "reason": body.reason})
-    ctx.to_applicant("policy.application_rejected", reason=body.reason)
+    _decide_against(ctx, body.reason, REJECTED, "rejected")
+
+
+def _decide_against(ctx: ActionContext, reason: str, status: str, decision: str) -> None:
+    """Return or reject: the stage's decision with its reason, counted, recorded, told to the enterprise."""
+    ctx.decide(decision, reason)
+    ctx.app.status, ctx.app.reason = status, reason
+    ctx.counters.add(ctx.app.department_id, **{decision: 1})
+    ctx.uow.audit(ctx.entity, f"application.{decision}", after={"stage": int(ctx.app.stage), "reason": reason})
+    ctx.to_applicant(f"policy.application_{decision}", reason=reason)
 
 
 # -- the enterprise ----------------------------------------------------------------------------------
