@@ -7,13 +7,14 @@ from functions.enterprises.facts import Fact
 from functions.enterprises.schemas import (
     DistrictOut,
     EnterpriseProfileOut,
+    NotificationSettingsOut,
     SizeClassOut,
     SourcedDateOut,
     SourcedIntOut,
     SourcedSetOut,
     SourcedTextOut,
 )
-from functions.enterprises.service import LIST_FIELDS, TEXT_FIELDS, ProfileView
+from functions.enterprises.service import LIST_FIELDS, TEXT_FIELDS, ProfileView, SettingsView
 from functions.refdata.divisions import BY_CODE
 from functions.shared.clock import parse_instant
 
@@ -45,3 +46,8 @@ def profile(view: ProfileView) -> EnterpriseProfileOut:
         version=view.version,
         updated_at=parse_instant(view.updated_at) if view.updated_at else None,
     )
+
+
+def settings(view: SettingsView) -> NotificationSettingsOut:
+    return NotificationSettingsOut(uscc=view.uscc, policy_alerts=view.policy_alerts, topics=list(view.topics),
+                                   updated_at=parse_instant(view.updated_at) if view.updated_at else None)

@@ -1,13 +1,21 @@
-"""Enterprise profile routes: read it, self-declare fields, import fields (admin)."""
+"""Enterprise profile routes: read it, self-declare fields, import fields (admin); the enterprise's
+notification settings."""
 from __future__ import annotations
 
 from functions.api.routes import ApiBlueprint, Call
 from functions.enterprises import presenters, service
-from functions.enterprises.schemas import EnterpriseProfileOut, ProfileDeclareIn, ProfileImportIn
+from functions.enterprises.schemas import (
+    EnterpriseProfileOut,
+    NotificationSettingsIn,
+    NotificationSettingsOut,
+    ProfileDeclareIn,
+    ProfileImportIn,
+)
 from functions.identity.principal import ADMIN, AUDITOR, ENTERPRISE, STAFF
 
 bp = ApiBlueprint(__name__, tag="enterprises")
 PROFILE = "/enterprises/{uscc}/profile"
+SUBSCRIPTIONS = "/enterprises/{uscc}/subscriptions"
 
 
 @bp.api(PROFILE, summary="An enterprise's profile: each field with its source and date, and what is derived",
@@ -35,3 +43,22 @@ def import_fields(call: Call):
     body: ProfileImportIn = call.body
     return presenters.profile(service.import_fields(call.uow, call.caller, call.params["uscc"], body.as_of,
                                                     body.fields.changes(), body.version))
+
+
+@bp.api(SUBSCRIPTIONS, summary="The enterprise's notification settings (policy alerts and their topics)",
+        description="The enterprise itself. Never saved: alerts on, every topic. Another enterprise gets 404; "
+                    "an official who may read the profile gets 403 (the settings are the enterprise's own).",
+        roles=(ENTERPRISE, STAFF, ADMIN, AUDITOR), response=NotificationSettingsOut, errors=(403, 404))
+def read_subscriptions(call: Call):
+    return presenters.settings(service.read_settings(call.caller, call.params["uscc"]))
+
+
+@bp.api(SUBSCRIPTIONS, "PUT", summary="The enterprise replaces its notification settings",
+        description="`policy_alerts`: be told (in-app inbox and the stage's channels) when a policy project is "
+                    "published that the profile makes you eligible for; `topics`: only for projects with one of "
+                    "these topics (empty: every topic).",
+        roles=(ENTERPRISE,), body=NotificationSettingsIn, response=NotificationSettingsOut, errors=(403, 404))
+def save_subscriptions(call: Call):
+    body: NotificationSettingsIn = call.body
+    return presenters.settings(service.save_settings(call.uow, call.caller, call.params["uscc"], body.policy_alerts,
+                                                     body.topics))

@@ -134,3 +134,33 @@ class EnterpriseProfileOut(Schema):
     years_since_founding: int | None = Field(description="derived: whole years from founding to today")
     version: int = Field(description="0 until the profile is first written; send it back to change safely")
     updated_at: Instant | None
+
+
+MAX_TOPICS = 20
+
+
+class NotificationSettingsIn(Schema):
+    """The whole settings (what is left out takes its default: alerts on, every topic)."""
+
+    policy_alerts: bool = Field(default=True, strict=True,
+                                description="be told of newly published policy projects you may be eligible for")
+    topics: list[str] = Field(default_factory=list, max_length=MAX_TOPICS,
+                              description="only projects with one of these policy topics (e.g. 专精特新); "
+                                          "empty: every topic")
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, value: list[str]) -> list[str]:
+        for topic in value:
+            if not topic or len(topic) > 50:
+                raise ValueError("each topic has 1 to 50 characters")
+        if len(set(value)) != len(value):
+            raise ValueError("names a topic twice")
+        return value
+
+
+class NotificationSettingsOut(Schema):
+    uscc: str
+    policy_alerts: bool
+    topics: list[str] = Field(description="empty: every topic")
+    updated_at: Instant | None = Field(description="null until the enterprise first saves its settings")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from functions.enterprises.models import EnterpriseProfile, SourcedList, SourcedNumber, SourcedText
+from functions.enterprises.models import EnterpriseProfile, SourcedList, SourcedNumber, SourcedText, district_of
 from functions.enterprises.service import LIST_FIELDS, TEXT_FIELDS
 from functions.shared.models import put_if_absent
 
@@ -73,7 +73,7 @@ PROFILES: dict[str, dict[str, tuple]] = {
 def demo_profiles() -> list[EnterpriseProfile]:
     profiles = []
     for uscc, fields in PROFILES.items():
-        profile = EnterpriseProfile(uscc=uscc, updated_at="2026-11-02T02:00:00.000000Z")
+        profile = EnterpriseProfile(uscc=uscc, district=district_of(uscc), updated_at="2026-11-02T02:00:00.000000Z")
         for name, (value, source, as_of) in fields.items():
             kind = SourcedList if name in LIST_FIELDS else SourcedText if name in TEXT_FIELDS else SourcedNumber
             setattr(profile, name, kind(value=sorted(value) if name in LIST_FIELDS else value, source=source,

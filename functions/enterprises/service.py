@@ -27,7 +27,14 @@ from functions.enterprises.facts import (
     size_of,
     years_since,
 )
-from functions.enterprises.models import EnterpriseProfile, SourcedList, SourcedNumber, SourcedText
+from functions.enterprises.models import (
+    EnterpriseProfile,
+    NotificationSettings,
+    SourcedList,
+    SourcedNumber,
+    SourcedText,
+    district_of,
+)
 from functions.identity.access import READ, WRITE, Resource, require
 from functions.identity.principal import ADMIN, ENTERPRISE, STAFF, Principal
 from functions.refdata.divisions import covers
@@ -60,7 +67,7 @@ class ProfileView:
 
 
 def _district(uscc: str) -> str:
-    return uscc[2:8]
+    return district_of(uscc)
 
 
 def _resource(uscc: str) -> Resource:
@@ -206,6 +213,7 @@ def _apply(uow: UnitOfWork, uscc: str, changes: Mapping[str, Any], source: str, 
         return _view(uscc, before, version, profile.updated_at if profile else None)
     if profile is None:
         profile = EnterpriseProfile(uscc=uscc)
+    profile.district = _district(uscc)  # the key of district-index (models.py)
     for name in changed:
         fact = after[name]
         attribute = SourcedList if name in LIST_FIELDS else SourcedText if name in TEXT_FIELDS else SourcedNumber
@@ -215,3 +223,67 @@ def _apply(uow: UnitOfWork, uscc: str, changes: Mapping[str, Any], source: str, 
     uow.put(profile, label="profile")  # version-conditioned: a concurrent change of the profile wins (409)
     uow.audit(f"enterprise#{uscc}", action, before=_snapshot(before, changed), after=_snapshot(after, changed))
     return _view(uscc, after, version + 1, profile.updated_at)
+
+
+# -- notification settings ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SettingsView:
+    uscc: str
+    policy_alerts: bool
+    topics: tuple[str, ...]  # empty: every topic
+    updated_at: str | None
+
+
+DEFAULT_SETTINGS = (True, ())  # never written: alerts on, every topic
+
+
+def _settings_view(uscc: str, item: NotificationSettings | None) -> SettingsView:
+    if item is None:
+        return SettingsView(uscc, DEFAULT_SETTINGS[0], DEFAULT_SETTINGS[1], None)
+    return SettingsView(uscc, bool(item.policy_alerts), tuple(item.topics or ()), item.updated_at)
+
+
+def _require_own(caller: Principal, action: str, uscc: str) -> None:
+    """Notification settings are the enterprise's own: another organisation gets 404 (as for its
+    profile), and an official who may read the profile still may not see or change them (403)."""
+    _require(caller, READ, uscc)
+    if caller.role != ENTERPRISE or caller.org_id != uscc:
+        raise Forbidden("An enterprise's notification settings are its own.")
+
+
+def read_settings(caller: Principal, uscc: str) -> SettingsView:
+    """The enterprise's settings: one GetItem (never written: the defaults)."""
+    uscc = _credit_code(uscc)
+    _require_own(caller, READ, uscc)
+    try:
+        item = NotificationSettings.get(uscc)
+    except NotificationSettings.DoesNotExist:
+        item = None
+    return _settings_view(uscc, item)
+
+
+def save_settings(uow: UnitOfWork, caller: Principal, uscc: str, policy_alerts: bool,
+                  topics: list[str]) -> SettingsView:
+    """Replace the enterprise's settings (a put in the caller's unit of work, with its audit record)."""
+    uscc = _credit_code(uscc)
+    _require_own(caller, WRITE, uscc)
+    item = NotificationSettings(uscc=uscc, policy_alerts=policy_alerts, topics=sorted(set(topics)),
+                                updated_at=isoformat_utc(uow.now))
+    uow.put(item, label="notification settings")
+    uow.audit(f"enterprise#{uscc}", "enterprise_settings.changed",
+              after={"policy_alerts": item.policy_alerts, "topics": list(item.topics)})
+    return _settings_view(uscc, item)
+
+
+def settings_of(usccs: list[str]) -> dict[str, SettingsView]:
+    """The settings of many enterprises (the fan-out's page): one BatchGetItem per 100; the defaults
+    for those that never wrote any. None asked for: no call."""
+    found: dict[str, NotificationSettings] = {}
+    for start in range(0, len(usccs), 100):
+        found.update({item.uscc: item for item in NotificationSettings.batch_get(usccs[start:start + 100])})
+    return {uscc: _settings_view(uscc, found.get(uscc)) for uscc in usccs}
+
+
+def wants_policy_alert(settings: SettingsView, topics: list[str] | tuple[str, ...]) -> bool:
+    """Whether an enterprise with these settings is told of a project with these topics."""
+    return settings.policy_alerts and (not settings.topics or not set(settings.topics).isdisjoint(topics))

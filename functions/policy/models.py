@@ -17,6 +17,7 @@ Access patterns (every read is a GetItem or a Query; nothing walks a table)
 | what links to a document (its projects, its news)        | policy-links: `target`, `source`                      | Query |
 | an item's versions, newest first                         | policy-versions: `item_id`, `version`                 | Query |
 | the library's content version, and the indexed one       | policy-index-state: `name`="library"                  | GetItem; ADD in the publishing transaction |
+| published project versions waiting for their fan-out     | policy-index-state: `name`="library", `pending_fanout` | ADD in the publishing transaction; GetItem, then DELETE (fanout.py) |
 
 `kind-index` holds published items only (`listed_kind` is set when an item is first published and
 removed when it is withdrawn), so a rebuild reads exactly what the public may find. With ~31,000
@@ -24,7 +25,7 @@ items of a few KB it is read in pages of 1 MB by the rebuild job, never on a req
 """
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -114,3 +115,6 @@ class IndexState(Model):
     indexed_version = NumberAttribute(default=0)
     indexed_at = UnicodeAttribute(null=True)
     index_key = UnicodeAttribute(null=True)  # the S3 key of the index built last
+    # "<project_id>#<version>" of each project version published and not yet fanned out to the enterprises
+    # it may suit (functions/policy/fanout.py); absent when none waits (DynamoDB keeps no empty set).
+    pending_fanout = UnicodeSetAttribute(null=True)

@@ -214,7 +214,9 @@ def publish(uow: UnitOfWork, caller: Principal, item_id: str) -> PolicyVersion:
     item.withdrawn_at = item.withdrawn_reason = None
     item.listed_kind, item.updated_at, item.updated_by = item.kind, now, caller.sub
     uow.put(item, label="policy item")
-    uow.update(IndexState(name=LIBRARY), [IndexState.content_version.add(1)], label="index state")
+    # A project also waits for its fan-out to the enterprises it may suit (fanout.py), in this same transaction.
+    fanout = [IndexState.pending_fanout.add({f"{item_id}#{number}"})] if item.kind == PROJECT else []
+    uow.update(IndexState(name=LIBRARY), [IndexState.content_version.add(1), *fanout], label="index state")
     uow.audit(f"policy#{item_id}", "policy.published", after={"version": number, "changes": [c["field"] for c in record.changes]})
     uow.emit("policy.published", {"item_id": item_id, "kind": item.kind, "version": number,
                                   "title": content.get("title"), "department_id": item.department_id})

@@ -260,8 +260,55 @@ def build_policy_index_story(story: Story) -> None:
     assert story.run()["built"] == 0  # unchanged since: only the state is read
 
 
+FANOUT_PROJECT = {
+    "title": "2026年度纳税信用A级企业奖励", "summary": "对纳税信用A级企业给予一次性奖励。",
+    "department_id": "unit-science-tech", "documents": [], "topics": ["税费减免"],
+    "eligibility": {"all": [{"field": "tax_credit_rating", "op": "==", "value": "A"},
+                            {"field": "district", "op": "in", "value": ["370202", "370212"]}]},
+    "amount": {"kind": "fixed", "amount_fen": 5000000},
+    "window": {"opens_on": "2026-11-01", "closes_on": "2026-12-31"}, "no_application": False,
+    "review_stages": [{"name": "市科技局审核", "unit_id": "unit-science-tech"}],
+    "form": {"type": "object", "properties": {}},
+}
+
+
+def _publish_fanout_project(story: Story) -> None:
+    """A project published over the API (its fan-out pending), and the stage's fan-out queue."""
+    import boto3
+
+    from functions.policy import fanout
+    from functions.settings import get_settings
+
+    boto3.client("sqs", region_name=os.environ["AWS_DEFAULT_REGION"]).create_queue(
+        QueueName=get_settings().queue_name(fanout.QUEUE))
+    headers = json_headers(story.token("admin-city"))
+    draft = story.client.http.put("/api/policy-items/proj-story-fanout/draft", headers=headers,
+                                  body=json.dumps({"content": FANOUT_PROJECT}, ensure_ascii=False))
+    assert draft.status_code == 200, draft.body
+    assert story.client.http.post("/api/policy-items/proj-story-fanout/publish", headers=headers).status_code == 200
+
+
+def start_policy_fanout_story(story: Story) -> None:
+    story.run()  # nothing pending: the state only
+    _publish_fanout_project(story)
+    assert story.run() == {"projects": 1, "messages": 2}  # the project read, two districts queued, the entry dropped
+    assert story.run() == {"projects": 0, "messages": 0}
+
+
+def fan_out_policy_story(story: Story) -> None:
+    from functions.policy import fanout
+    from functions.shared.clock import get_clock
+
+    story.run()  # an empty queue: nothing received, nothing read
+    _publish_fanout_project(story)
+    fanout.start(get_clock().now())  # (not recorded: the other job's part)
+    assert story.run()["changed"] == 2  # 市南区 and 崂山区: each one eligible enterprise, told
+
+
 STORIES: dict[str, Callable[[Story], None]] = {
     "build_policy_index": build_policy_index_story,
+    "start_policy_fanout": start_policy_fanout_story,
+    "fan_out_policy": fan_out_policy_story,
     "sweep_clocks": sweep_clocks_story,
     "relay_outbox": relay_outbox_story,
     "audit_tickets": audit_tickets_story,

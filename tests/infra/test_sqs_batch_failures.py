@@ -3,8 +3,8 @@
 report failed instead of retrying the whole batch (the local runner, jobs_runtime.run_queue_batch,
 does the same: tests/unit/platform/test_jobs_runtime.py, tests/local/test_journal.py).
 
-The real app has no queue consumer yet, so besides the packaged stage this packages a small app that
-has one with the real `chalice package` and merges it with infra/resources.py.
+Besides the packaged stage (whose one queue consumer is policy's fan-out), this packages a small app
+with a consumer of its own with the real `chalice package` and merges it with infra/resources.py.
 """
 from __future__ import annotations
 

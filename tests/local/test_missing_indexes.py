@@ -38,3 +38,27 @@ def test_an_older_clocks_table_gains_the_attention_index_and_its_breached_clock_
     assert SlaClock.get("appeal#A2", "contact_by").attention is None
     assert add_missing_indexes(SlaClock) == 0  # the second start finds nothing to add
     assert utc_stamp(clock.now()) < breached.due
+
+
+def test_an_older_profiles_table_gains_the_district_index_with_every_profile_in_it(aws, clock):
+    from functions.enterprises.models import EnterpriseProfile
+    from functions.enterprises.seed import demo_profiles
+
+    client = boto3.client("dynamodb", region_name=REGION)
+    name = EnterpriseProfile.Meta.table_name
+    schema = EnterpriseProfile._get_schema()
+    client.delete_table(TableName=name)
+    client.get_waiter("table_not_exists").wait(TableName=name)
+    client.create_table(  # as it was before `district-index`: no index at all
+        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=schema["key_schema"],
+        AttributeDefinitions=[a for a in schema["attribute_definitions"] if a["AttributeName"] == "uscc"],
+    )
+    for profile in demo_profiles():
+        profile.district = None  # written by code that knew no district key
+        profile.save()
+
+    assert add_missing_indexes(EnterpriseProfile) == 1
+    assert [p.uscc for p in EnterpriseProfile.district_index.query("370202")] == ["91370202MA3C4R7K75"]
+    assert sorted(p.district for p in EnterpriseProfile.batch_get([p.uscc for p in demo_profiles()])) == \
+        ["370202", "370211", "370212", "370215"]
+    assert add_missing_indexes(EnterpriseProfile) == 0
