@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { problem, signedInAs } from '../support/api'
 import { renderApp } from '../support/app'
 import { appeal } from '../support/appeals'
-import { STAFF_ME } from '../support/people'
+import { ENTERPRISE_ME, STAFF_ME } from '../support/people'
 
 // Policy answers on a consultation's page: the search with the appeal's own words, quiet when the
 // stage has no policy platform or its index is still being built.
@@ -56,5 +56,43 @@ describe('policy answers on an appeal', () => {
     await renderApp('/appeals/a1', { token: 'token-zl' })
     await flushPromises()
     expect(api.called('GET /api/policies/search')).toHaveLength(0)
+  })
+
+  it('tells a signed-in enterprise whether it qualifies for each project, and what fails or is missing', async () => {
+    const api = signedInAs(ENTERPRISE_ME, {
+      'GET /api/appeals/a1': { body: CONSULTATION },
+      'GET /api/policies/search': { body: HITS },
+      'GET /api/projects/proj-qd-stable-jobs-2026/eligibility': {
+        body: {
+          project_id: 'proj-qd-stable-jobs-2026', title: '2026年失业保险稳岗返还', department_id: 'unit-hrss', closes_on: null,
+          no_application: true, eligible: null,
+          conditions: [
+            { path: 'all[0]', field: 'district', op: 'in', status: 'met', label: { zh: '企业须在青岛市注册', en: 'Registered in Qingdao' },
+              actual: '370202', source: 'derived', as_of: null, fix: null },
+            { path: 'all[1]', field: 'employees', op: '>=', status: 'missing_data', label: { zh: '参保职工不少于1人', en: 'At least one insured employee' },
+              actual: null, source: null, as_of: null, fix: { zh: '请在企业档案中填写 职工人数', en: 'Fill in your employees in your profile' } },
+          ],
+        },
+      },
+    })
+    const { wrapper } = await renderApp('/appeals/a1', { token: 'token-wm' })
+    await flushPromises()
+
+    expect(api.called('GET /api/projects/proj-qd-stable-jobs-2026/eligibility')).toHaveLength(1)  // projects only
+    const verdict = wrapper.find('[data-testid="answer-verdict"]')
+    expect(verdict.attributes('data-verdict')).toBe('unknown')
+    const shown = verdict.findAll('[data-testid="condition"]')
+    expect(shown.map((c) => c.attributes('data-status'))).toEqual(['missing_data'])  // what is met is not repeated
+    expect(verdict.text()).toContain('参保职工不少于1人')
+  })
+
+  it('asks no eligibility for staff', async () => {
+    const api = signedInAs(STAFF_ME, {
+      'GET /api/appeals/a1': { body: CONSULTATION },
+      'GET /api/policies/search': { body: HITS },
+    })
+    await renderApp('/appeals/a1', { token: 'token-zl' })
+    await flushPromises()
+    expect(api.called('GET /api/projects/proj-qd-stable-jobs-2026/eligibility')).toHaveLength(0)
   })
 })
