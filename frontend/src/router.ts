@@ -4,6 +4,7 @@ import HomePage from './pages/HomePage.vue'
 import { appealsRoutes } from './pages/appeals/routes'
 import { devRoutes } from './pages/dev/routes'
 import { enterpriseRoutes } from './pages/enterprise/routes'
+import { noticesRoutes } from './pages/notices/routes'
 import { policyRoutes } from './pages/policy/routes'
 import { workbenchRoutes } from './pages/workbench/routes'
 import { useAuthStore } from './stores/auth'
@@ -23,6 +24,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignInPage.vue'), meta: { titleKey: 'signIn.title' } },
   ...appealsRoutes,
   ...policyRoutes,
+  ...noticesRoutes,
   ...enterpriseRoutes,
   ...workbenchRoutes,
   ...devRoutes,

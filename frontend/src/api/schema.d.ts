@@ -401,6 +401,233 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling enterprise's own applications, newest first */
+        get: operations["get_api_applications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application: its steps to the money, each with owner and deadline, its decisions, payments and the actions the caller may take now */
+        get: operations["get_api_applications_application_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: approve
+         * @description Approve at this stage with an amount within the project's cap: on to the next stage, or, at the last, approved.
+         *
+         *     Allowed from: in_review. Leads to: approved, in_review. Taken by: reviewer.
+         */
+        post: operations["post_api_applications_application_id_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: decline
+         * @description 免申即享: decline a place on the department's list (before any payment).
+         *
+         *     Allowed from: approved, awarded, in_notice. Leads to: declined. Taken by: applicant.
+         */
+        post: operations["post_api_applications_application_id_decline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/disburse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: disburse
+         * @description Record a payment (amount, date, voucher number); partial payments add up to the award, which is then paid.
+         *
+         *     Allowed from: awarded. Leads to: awarded, paid. Taken by: department.
+         */
+        post: operations["post_api_applications_application_id_disburse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file the application lists, with a short-lived download link */
+        get: operations["get_api_applications_application_id_files_file_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: rate
+         * @description Rate the department on this finished application (five grades), once.
+         *
+         *     Allowed from: paid, rejected. Leads to: unchanged. Taken by: applicant.
+         */
+        post: operations["post_api_applications_application_id_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: reject
+         * @description Reject, with the reason the enterprise will read.
+         *
+         *     Allowed from: in_review. Leads to: rejected. Taken by: reviewer.
+         */
+        post: operations["post_api_applications_application_id_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: resubmit
+         * @description Send the revised form (and any new files) back to the stage that returned it; its clock restarts.
+         *
+         *     Allowed from: returned. Leads to: in_review. Taken by: applicant.
+         */
+        post: operations["post_api_applications_application_id_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: return
+         * @description Return to the enterprise for revision, saying what to change; it resubmits to this stage.
+         *
+         *     Allowed from: in_review. Leads to: returned. Taken by: reviewer.
+         */
+        post: operations["post_api_applications_application_id_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{application_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Application action: withdraw
+         * @description Withdraw the application before a decision.
+         *
+         *     Allowed from: in_review, returned. Leads to: withdrawn. Taken by: applicant.
+         */
+        post: operations["post_api_applications_application_id_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -547,6 +774,40 @@ export interface paths {
         get?: never;
         /** Load (or replace) a year's State Council holiday notice; recomputes open provisional deadlines */
         put: operations["put_api_calendar_notices_year"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/departments/{unit_id}/policy-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A department's documents, projects and news, newest change first, drafts and withdrawn ones too (its staff; administrators and auditors) */
+        get: operations["get_api_departments_unit_id_policy-items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/departments/{unit_id}/policy-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A department's applications, awards, payments, review timeliness and ratings */
+        get: operations["get_api_departments_unit_id_policy-stats"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -718,6 +979,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprises/{uscc}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The enterprise's notification settings (policy alerts and their topics)
+         * @description The enterprise itself. Never saved: alerts on, every topic. Another enterprise gets 404; an official who may read the profile gets 403 (the settings are the enterprise's own).
+         */
+        get: operations["get_api_enterprises_uscc_subscriptions"];
+        /**
+         * The enterprise replaces its notification settings
+         * @description `policy_alerts`: be told (in-app inbox and the stage's channels) when a policy project is published that the profile makes you eligible for; `topics`: only for projects with one of these topics (empty: every topic).
+         */
+        put: operations["put_api_enterprises_uscc_subscriptions"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files": {
         parameters: {
             query?: never;
@@ -800,6 +1085,23 @@ export interface paths {
         put?: never;
         /** Bank client credentials grant (RFC 6749 §4.4) */
         post: operations["post_api_oauth_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/open-data/policy-awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open data: one record per award on a public notice, newest notice first (a page holds `limit` notices) */
+        get: operations["get_api_open-data_policy-awards"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1002,7 +1304,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** What an editor starts from: the draft, or the published content when there is none (its department's staff) */
+        get: operations["get_api_policy-items_item_id_draft"];
         /** Save a draft of a document, project or news item (its department's staff) */
         put: operations["put_api_policy-items_item_id_draft"];
         post?: never;
@@ -1063,6 +1366,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/policy-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public notices, newest first (public) */
+        get: operations["get_api_policy-notices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public notice with its awards (public) */
+        get: operations["get_api_policy-notices_notice_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-notices/{notice_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A notice's objections: all of them for its department and oversight, your own for anyone else */
+        get: operations["get_api_policy-notices_notice_id_objections"];
+        put?: never;
+        /** Object to an award under your real name while the window is open */
+        post: operations["post_api_policy-notices_notice_id_objections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy-notices/{notice_id}/objections/{objection_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The department resolves an objection: upheld withdraws the award, dismissed lets it stand */
+        post: operations["post_api_policy-notices_notice_id_objections_objection_id_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{item_id}": {
         parameters: {
             query?: never;
@@ -1091,6 +1463,58 @@ export interface paths {
         get: operations["get_api_projects_item_id_eligibility"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's applications in one status (to announce, to pay): its department */
+        get: operations["get_api_projects_project_id_applications"];
+        put?: never;
+        /** Apply for an open project: the form (its JSON Schema) and attachments uploaded beforehand */
+        post: operations["post_api_projects_project_id_applications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/confirmed-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 免申即享: the department confirms eligible enterprises and amounts; each is approved without applying, next the public notice */
+        post: operations["post_api_projects_project_id_confirmed-list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a public notice (公示) of approved applications and amounts; objections are taken for the window (working days, at least 5), then the sweeper closes it */
+        post: operations["post_api_projects_project_id_notices"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1255,6 +1679,23 @@ export interface paths {
         };
         /** A unit's queue */
         get: operations["get_api_units_unit_id_appeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units/{unit_id}/policy-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's review queue: applications at its stage, oldest first */
+        get: operations["get_api_units_unit_id_policy-reviews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1769,6 +2210,271 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** ApplicationSummaryOut */
+        ApplicationSummaryOut: {
+            /** Id */
+            id: string;
+            /** Project Id */
+            project_id: string;
+            /** Project Title */
+            project_title: string;
+            /** Department Id */
+            department_id: string;
+            /** Enterprise Uscc */
+            enterprise_uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_review" | "returned" | "rejected" | "withdrawn" | "approved" | "in_notice" | "awarded" | "paid" | "declined";
+            /** Stage Name */
+            stage_name: string | null;
+            /** Approved Fen */
+            approved_fen: number | null;
+            /** Paid Fen */
+            paid_fen: number;
+            /** Submitted At */
+            submitted_at: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** ApplicationPageOut */
+        ApplicationPageOut: {
+            /** Items */
+            items: components["schemas"]["ApplicationSummaryOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ApplicationRatingOut */
+        ApplicationRatingOut: {
+            /** Grade */
+            grade: number;
+            /** Comment */
+            comment: string;
+            /** At */
+            at: string;
+        };
+        /** DecisionOut */
+        DecisionOut: {
+            /** Stage */
+            stage: number | null;
+            /** Unit Id */
+            unit_id: string | null;
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approved" | "returned" | "rejected" | "listed";
+            /**
+             * Amount Fen
+             * @default null
+             */
+            amount_fen: number | null;
+            /** Text */
+            text: string;
+            /** At */
+            at: string;
+        };
+        /** EventOut */
+        EventOut: {
+            /** At */
+            at: string;
+            /**
+             * Action
+             * @description the audit action, e.g. application.approved
+             */
+            action: string;
+            /** Actor Role */
+            actor_role: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** PaymentOut */
+        PaymentOut: {
+            /** Amount Fen */
+            amount_fen: number;
+            /** Paid On */
+            paid_on: string;
+            /** Voucher No */
+            voucher_no: string;
+            /** Recorded At */
+            recorded_at: string;
+        };
+        /** StageOut */
+        StageOut: {
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: string;
+            /** Working Days */
+            working_days: number;
+        };
+        /**
+         * StepOut
+         * @description One step from application to money: who owns it, its deadline, and when it was done.
+         */
+        StepOut: {
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "submitted" | "review" | "notice" | "payment";
+            /**
+             * Name
+             * @description the review stage's name
+             */
+            name: string | null;
+            /**
+             * Owner
+             * @description unit id, or the enterprise's credit code for the submission
+             */
+            owner: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "done" | "current" | "waiting" | "skipped";
+            /** Due */
+            due: string | null;
+            /** Done At */
+            done_at: string | null;
+            /**
+             * Breached
+             * @default false
+             */
+            breached: boolean;
+        };
+        /** ApplicationOut */
+        ApplicationOut: {
+            /** Id */
+            id: string;
+            /** Project Id */
+            project_id: string;
+            /** Project Title */
+            project_title: string;
+            /** Department Id */
+            department_id: string;
+            /** Enterprise Uscc */
+            enterprise_uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "in_review" | "returned" | "rejected" | "withdrawn" | "approved" | "in_notice" | "awarded" | "paid" | "declined";
+            /** No Application */
+            no_application: boolean;
+            /**
+             * Stage
+             * @description index of the current review stage (= len(stages) once past review)
+             */
+            stage: number;
+            /** Stages */
+            stages: components["schemas"]["StageOut"][];
+            /** Form */
+            form: {
+                [key: string]: unknown;
+            };
+            /** Attachments */
+            attachments: string[];
+            /** Cap Fen */
+            cap_fen: number | null;
+            /** Approved Fen */
+            approved_fen: number | null;
+            /** Paid Fen */
+            paid_fen: number;
+            /** Payments */
+            payments: components["schemas"]["PaymentOut"][];
+            /** Decisions */
+            decisions: components["schemas"]["DecisionOut"][];
+            /** Reason */
+            reason: string | null;
+            /** Notice Id */
+            notice_id: string | null;
+            rating: components["schemas"]["ApplicationRatingOut"] | null;
+            /** Submitted At */
+            submitted_at: string;
+            /** Steps */
+            steps: components["schemas"]["StepOut"][];
+            /** Events */
+            events: components["schemas"]["EventOut"][];
+            /** Available Actions */
+            available_actions: string[];
+        };
+        /** ApproveIn */
+        ApproveIn: {
+            /**
+             * Amount Fen
+             * @description the amount this stage approves, in fen, within the project's cap
+             */
+            amount_fen: number;
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+        };
+        /** OptionalReasonIn */
+        OptionalReasonIn: {
+            /**
+             * Reason
+             * @default
+             */
+            reason?: string;
+        };
+        /** DisburseIn */
+        DisburseIn: {
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /**
+             * Voucher No
+             * @description the payment voucher's number
+             */
+            voucher_no: string;
+        };
+        /** ApplicationRateIn */
+        ApplicationRateIn: {
+            /**
+             * Grade
+             * @description five grades: 1 very dissatisfied … 5 very satisfied
+             */
+            grade: number;
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+        };
+        /** ReasonIn */
+        ReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** ResubmitIn */
+        ResubmitIn: {
+            /**
+             * Form
+             * @description the whole form again, revised as the reviewer asked
+             */
+            form: {
+                [key: string]: unknown;
+            };
+            /**
+             * Attachments
+             * @description file:<id> references from POST /api/files, uploaded by the applicant (type and size checked there)
+             */
+            attachments?: string[];
+        };
         /** AuditRecordOut */
         AuditRecordOut: {
             /** Entity */
@@ -1870,6 +2576,15 @@ export interface components {
             /** Provisional */
             provisional: boolean;
         };
+        /** CalendarDeadlineOut */
+        CalendarDeadlineOut: {
+            /** Deadline */
+            deadline: string;
+            /** Provisional */
+            provisional: boolean;
+            /** Rule */
+            rule: string;
+        };
         /** NoticeSummaryOut */
         NoticeSummaryOut: {
             /** Year */
@@ -1926,6 +2641,75 @@ export interface components {
              * @description open provisional deadlines this notice settles; they are recomputed once it is stored
              */
             recomputed_clocks: number;
+        };
+        /** DepartmentItemOut */
+        DepartmentItemOut: {
+            /** Item Id */
+            item_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "project" | "news";
+            /**
+             * Title
+             * @description the draft's title when there is a draft, else the published one's
+             */
+            title: string;
+            /**
+             * Status
+             * @description draft (never published), withdrawn, or the published content's status derived from its dates (as ItemOut.status)
+             */
+            status: string;
+            /**
+             * Published Version
+             * @description 0 until first published
+             */
+            published_version: number;
+            /** Has Draft */
+            has_draft: boolean;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** DepartmentItemsOut */
+        DepartmentItemsOut: {
+            /** Items */
+            items: components["schemas"]["DepartmentItemOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** DepartmentStatsOut */
+        DepartmentStatsOut: {
+            /** Department Id */
+            department_id: string;
+            /** Applications */
+            applications: number;
+            /** Approved */
+            approved: number;
+            /** Returned */
+            returned: number;
+            /** Rejected */
+            rejected: number;
+            /** Awarded Fen */
+            awarded_fen: number;
+            /** Paid Fen */
+            paid_fen: number;
+            /**
+             * Review On Time Rate
+             * @description review stages finished within their deadline ÷ finished
+             */
+            review_on_time_rate: number | null;
+            /** Ratings */
+            ratings: number;
+            /** Average Rating */
+            average_rating: number | null;
+            /**
+             * Grades
+             * @description "1".."5" → how many ratings gave that grade
+             */
+            grades: {
+                [key: string]: number;
+            };
         };
         /** ClockOut */
         ClockOut: {
@@ -2357,6 +3141,40 @@ export interface components {
              */
             version?: number | null;
         };
+        /** NotificationSettingsOut */
+        NotificationSettingsOut: {
+            /** Uscc */
+            uscc: string;
+            /** Policy Alerts */
+            policy_alerts: boolean;
+            /**
+             * Topics
+             * @description empty: every topic
+             */
+            topics: string[];
+            /**
+             * Updated At
+             * @description null until the enterprise first saves its settings
+             */
+            updated_at: string | null;
+        };
+        /**
+         * NotificationSettingsIn
+         * @description The whole settings (what is left out takes its default: alerts on, every topic).
+         */
+        NotificationSettingsIn: {
+            /**
+             * Policy Alerts
+             * @description be told of newly published policy projects you may be eligible for
+             * @default true
+             */
+            policy_alerts?: boolean;
+            /**
+             * Topics
+             * @description only projects with one of these policy topics (e.g. 专精特新); empty: every topic
+             */
+            topics?: string[];
+        };
         /** FileUploadIn */
         FileUploadIn: {
             /**
@@ -2493,6 +3311,39 @@ export interface components {
             expires_in: number;
             /** Scope */
             scope: string;
+        };
+        /**
+         * AwardRecordOut
+         * @description Open data: one record per award on a public notice.
+         */
+        AwardRecordOut: {
+            /** Notice Id */
+            notice_id: string;
+            /** Project Id */
+            project_id: string;
+            /** Project Title */
+            project_title: string;
+            /** Department Id */
+            department_id: string;
+            /** Enterprise Uscc */
+            enterprise_uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string | null;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Outcome */
+            outcome: string;
+            /** Noticed From */
+            noticed_from: string;
+            /** Noticed To */
+            noticed_to: string;
+        };
+        /** AwardPageOut */
+        AwardPageOut: {
+            /** Items */
+            items: components["schemas"]["AwardRecordOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** Open311ChannelOut */
         Open311ChannelOut: {
@@ -2837,6 +3688,46 @@ export interface components {
              */
             related: components["schemas"]["RelatedOut"][];
         };
+        /** EditableOut */
+        EditableOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "document" | "project" | "news";
+            /** Department Id */
+            department_id: string | null;
+            /**
+             * Content
+             * @description the draft, or the published content when there is no draft (functions/policy/README.md 'Content format')
+             */
+            content: {
+                [key: string]: unknown;
+            };
+            /**
+             * Has Draft
+             * @description whether `content` is an unpublished draft
+             */
+            has_draft: boolean;
+            /**
+             * Published Version
+             * @description the version published last; 0 until first published
+             */
+            published_version: number;
+            /**
+             * Status
+             * @description as DepartmentItemOut.status
+             */
+            status: string;
+            /** Withdrawn At */
+            withdrawn_at: string | null;
+            /** Withdrawn Reason */
+            withdrawn_reason: string | null;
+            /** Updated At */
+            updated_at: string;
+        };
         /** DraftIn */
         DraftIn: {
             /**
@@ -2898,6 +3789,158 @@ export interface components {
         WithdrawIn: {
             /** Reason */
             reason: string;
+        };
+        /** PolicyNoticeEntryOut */
+        PolicyNoticeEntryOut: {
+            /** Application Id */
+            application_id: string;
+            /** Enterprise Uscc */
+            enterprise_uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string | null;
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "listed" | "awarded" | "withdrawn" | "declined";
+        };
+        /** PolicyNoticeOut */
+        PolicyNoticeOut: {
+            /** Id */
+            id: string;
+            /** Project Id */
+            project_id: string;
+            /** Project Title */
+            project_title: string;
+            /** Department Id */
+            department_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** Working Days */
+            working_days: number;
+            /** Opened At */
+            opened_at: string;
+            /** Closes At */
+            closes_at: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Open Objections */
+            open_objections: number;
+            /** Entries */
+            entries: components["schemas"]["PolicyNoticeEntryOut"][];
+        };
+        /** PolicyNoticePageOut */
+        PolicyNoticePageOut: {
+            /** Items */
+            items: components["schemas"]["PolicyNoticeOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ObjectionOut */
+        ObjectionOut: {
+            /** Id */
+            id: string;
+            /** Notice Id */
+            notice_id: string;
+            /** Application Id */
+            application_id: string;
+            /** By Name */
+            by_name: string;
+            /**
+             * Phone
+             * @description shown to the department only
+             */
+            phone: string | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "upheld" | "dismissed";
+            /** Response */
+            response: string | null;
+            /** At */
+            at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+        };
+        /** ObjectionIn */
+        ObjectionIn: {
+            /**
+             * Application Id
+             * @description the award objected to (an entry of the notice)
+             */
+            application_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Phone
+             * @description where the department can reach you
+             */
+            phone: string;
+        };
+        /** ResolveObjectionIn */
+        ResolveObjectionIn: {
+            /**
+             * Upheld
+             * @description true: the objection stands and the award is withdrawn; false: dismissed
+             */
+            upheld: boolean;
+            /**
+             * Response
+             * @description the department's answer, recorded and sent to the objector
+             */
+            response: string;
+        };
+        /** ApplyIn */
+        ApplyIn: {
+            /**
+             * Form
+             * @description the answers to the project's form (its JSON Schema, GET /api/projects/{id})
+             */
+            form: {
+                [key: string]: unknown;
+            };
+            /**
+             * Attachments
+             * @description file:<id> references from POST /api/files, uploaded by the applicant (type and size checked there)
+             */
+            attachments?: string[];
+        };
+        /** ListedIn */
+        ListedIn: {
+            /**
+             * Uscc
+             * @description the enterprise's unified social credit code
+             */
+            uscc: string;
+            /** Amount Fen */
+            amount_fen: number;
+        };
+        /** ConfirmListIn */
+        ConfirmListIn: {
+            /** Entries */
+            entries: components["schemas"]["ListedIn"][];
+        };
+        /** PolicyNoticeIn */
+        PolicyNoticeIn: {
+            /**
+             * Application Ids
+             * @description approved applications of this project
+             */
+            application_ids: string[];
+            /**
+             * Working Days
+             * @description the objection window in working days (at least 5)
+             * @default 5
+             */
+            working_days?: number;
         };
         /** RuleOut */
         RuleOut: {
@@ -4870,6 +5913,999 @@ export interface operations {
             };
         };
     };
+    get_api_applications: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_applications_application_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_decline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_disburse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisburseIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_applications_application_id_files_file_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileDownloadOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_rate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationRateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_resubmit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResubmitIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_return: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_applications_application_id_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_api_audit: {
         parameters: {
             query: {
@@ -5190,7 +7226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeadlineOut"];
+                    "application/json": components["schemas"]["CalendarDeadlineOut"];
                 };
             };
             /** @description Problem */
@@ -5331,6 +7367,134 @@ export interface operations {
             };
             /** @description Problem */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_departments_unit_id_policy-items": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentItemsOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_departments_unit_id_policy-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentStatsOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6039,6 +8203,153 @@ export interface operations {
             };
         };
     };
+    get_api_enterprises_uscc_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_api_enterprises_uscc_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post_api_files: {
         parameters: {
             query?: never;
@@ -6363,6 +8674,56 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    "get_api_open-data_policy-awards": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7199,6 +9560,64 @@ export interface operations {
             };
         };
     };
+    "get_api_policy-items_item_id_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditableOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "put_api_policy-items_item_id_draft": {
         parameters: {
             query?: never;
@@ -7490,6 +9909,366 @@ export interface operations {
             };
         };
     };
+    "get_api_policy-notices": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyNoticePageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_policy-notices_notice_id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyNoticeOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_policy-notices_notice_id_objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post_api_policy-notices_notice_id_objections": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post_api_policy-notices_notice_id_objections_objection_id_resolve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                notice_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveObjectionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_api_projects_item_id: {
         parameters: {
             query?: never;
@@ -7579,6 +10358,380 @@ export interface operations {
             };
             /** @description Problem */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_projects_project_id_applications: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                status?: "in_review" | "returned" | "rejected" | "withdrawn" | "approved" | "in_notice" | "awarded" | "paid" | "declined";
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_projects_project_id_applications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post_api_projects_project_id_confirmed-list": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmListIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_projects_project_id_notices: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyNoticeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyNoticeOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8211,6 +11364,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppealPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_units_unit_id_policy-reviews": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPageOut"];
                 };
             };
             /** @description Problem */

@@ -1,7 +1,11 @@
 import type { RouteRecordRaw } from 'vue-router'
 
+import { applicationRoutes } from '../applications/routes'
+
 // The policy platform's pages (青岛政策通). Search and reading are public; matching is the enterprise's own.
 export const policyRoutes: RouteRecordRaw[] = [
+  // Applying for a project and following an application (pages/applications).
+  ...applicationRoutes,
   {
     path: '/policy',
     name: 'policy',

@@ -10,6 +10,14 @@ export const OVERSIGHT_ROLES = ['dispatcher', 'supervisor', 'admin', 'auditor'] 
 export const DISTRICT_STATS_ROLES = ['dispatcher', 'supervisor', 'admin', 'auditor'] as const
 export const ADMIN_ROLES = ['admin'] as const
 export const REVEAL_ROLES = ['custodian'] as const
+/** Who edits a department's policies (its staff; administrators choose the department). */
+export const POLICY_ROLES = ['staff', 'admin'] as const
+/** The review queue of policy applications at a unit's stage (staff; oversight roles choose the unit). */
+export const POLICY_REVIEW_ROLES = QUEUE_ROLES
+/** A department's projects, their applications, public notices and 免申即享 lists (its staff; administrators choose). */
+export const POLICY_DEPARTMENT_ROLES = ['staff', 'admin'] as const
+/** A department's policy statistics (GET /api/departments/{unit}/policy-stats). */
+export const POLICY_STATS_ROLES = QUEUE_ROLES
 /** Who sees the workbench link in the header. */
 export const WORKBENCH_ROLES = QUEUE_ROLES
 

@@ -35,6 +35,42 @@ export const workbenchRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'workbench.admin.title', requiresAuth: true },
   },
   {
+    path: '/workbench/policies',
+    name: 'workbench-policies',
+    component: () => import('./PolicyListPage.vue'),
+    meta: { titleKey: 'policyEditor.list.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/policies/:itemId',
+    name: 'workbench-policy-editor',
+    component: () => import('./PolicyEditorPage.vue'),
+    meta: { titleKey: 'policyEditor.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/policy-reviews',
+    name: 'workbench-policy-reviews',
+    component: () => import('./PolicyReviewsPage.vue'),
+    meta: { titleKey: 'policyReview.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/policy-projects',
+    name: 'workbench-policy-projects',
+    component: () => import('./PolicyProjectsPage.vue'),
+    meta: { titleKey: 'policyProjects.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/policy-projects/:projectId',
+    name: 'workbench-policy-project',
+    component: () => import('./PolicyProjectPage.vue'),
+    meta: { titleKey: 'policyProjects.project.title', requiresAuth: true },
+  },
+  {
+    path: '/workbench/policy-stats',
+    name: 'workbench-policy-stats',
+    component: () => import('./PolicyStatsPage.vue'),
+    meta: { titleKey: 'policyStats.title', requiresAuth: true },
+  },
+  {
     path: '/workbench/reveal/:id',
     name: 'workbench-reveal',
     component: () => import('./RevealPage.vue'),
