@@ -1,6 +1,7 @@
 import type { PathsFor, Schemas } from '@/api/client'
 import type { JsonSchema } from '@/components/policy/schemaForm'
 import type { ProjectContent } from '@/pages/policy/content'
+import { clockOffsetMs } from '@/platformClock'
 
 // Applications for funding projects (青岛政策通): functions/policy/application_schemas.py and the state
 // machine in application_states.py. Words: applications.* in the locales.
@@ -76,7 +77,8 @@ export function fileIdOf(reference: string): string {
   return reference.startsWith('file:') ? reference.slice(5) : reference
 }
 
-/** Today's date in Qingdao (YYYY-MM-DD), for a payment's default date. */
-export function qingdaoToday(now: number = Date.now()): string {
+/** Today in Qingdao (YYYY-MM-DD) on the platform's clock (a dev stage's may have been moved forward):
+ * a payment's default date and the latest it may be. */
+export function qingdaoToday(now: number = Date.now() + clockOffsetMs.value): string {
   return new Date(now + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
