@@ -22,6 +22,8 @@ const en: Messages = {
     bank: 'Financial institution',
     admin: 'Administrator',
     auditor: 'Auditor',
+    // the platform itself (the SLA sweeper, a scheduled job) in a timeline
+    system: 'Platform',
   },
   states: {
     loading: 'Loading…',

@@ -20,6 +20,8 @@ const zhCN = {
     bank: '金融机构',
     admin: '管理员',
     auditor: '审计员',
+    // the platform itself (the SLA sweeper, a scheduled job) in a timeline
+    system: '系统',
   },
   states: {
     loading: '正在加载…',
