@@ -1,4 +1,4 @@
-import { createI18n } from 'vue-i18n'
+import { createI18n, useI18n } from 'vue-i18n'
 
 import en from './locales/en'
 import zhCN, { type Messages } from './locales/zh-CN'
@@ -54,4 +54,11 @@ export function setLocale(current: { value: string }, locale: Locale): void {
   } catch {
     // storage disabled: the choice lasts as long as the page
   }
+}
+
+/** `t(key)` where the locale has the key, else `fallback`: the words for codes that come from data (a
+ * status, a role, a field name) and may be newer than the page, which then shows the code itself. */
+export function useWordOr(): (key: string, fallback: string) => string {
+  const { t, te } = useI18n()
+  return (key, fallback) => (te(key) ? t(key) : fallback)
 }

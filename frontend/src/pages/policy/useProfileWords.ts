@@ -1,5 +1,6 @@
 import { useI18n } from 'vue-i18n'
 
+import { useWordOr } from '@/i18n'
 import { useDistrictName } from '@/vocabulary'
 
 import { calendarDay } from './content'
@@ -9,12 +10,13 @@ import { calendarDay } from './content'
  * yuan (the API sends fen), certifications and sizes by name, districts by name, sources in words.
  */
 export function useProfileWords() {
-  const { t, te, n, d } = useI18n()
+  const { t, n, d } = useI18n()
+  const wordOr = useWordOr()
   const districtName = useDistrictName()
 
   function word(group: string, value: string): string {
     const key = `enterprise.${group}.${value}`
-    return te(key) ? t(key) : value
+    return wordOr(key, value)
   }
 
   function valueText(field: string, value: unknown): string {
@@ -37,7 +39,7 @@ export function useProfileWords() {
 
   function sourceText(source: string | null | undefined): string {
     if (!source) return ''
-    return te(`policy.sources.${source}`) ? t(`policy.sources.${source}`) : source
+    return wordOr(`policy.sources.${source}`, source)
   }
 
   function day(value: string | null | undefined): string {
