@@ -22,6 +22,8 @@ from functions.policy.application_schemas import (
     ApplicationSummaryOut,
     AwardPageOut,
     AwardRecordOut,
+    CandidateOut,
+    CandidatesOut,
     DecisionOut,
     DepartmentStatsOut,
     EventOut,
@@ -149,3 +151,8 @@ def department_stats(s: DepartmentStats) -> DepartmentStatsOut:
                               paid_fen=int(s.paid_fen or 0), review_on_time_rate=round(int(s.review_on_time or 0) / due, 4) if due else None,
                               ratings=ratings, average_rating=round(int(s.rating_sum or 0) / ratings, 2) if ratings else None,
                               grades=grades)
+
+
+def candidates(found, next_key, districts, district) -> CandidatesOut:
+    return CandidatesOut(items=[CandidateOut(uscc=c.uscc, name=c.name, listed=c.listed, amount_fen=c.amount_fen) for c in found],
+                         district=district, districts=list(districts), next_cursor=encode_cursor(next_key))

@@ -17,6 +17,8 @@ from functions.policy.application_schemas import (
     ApplicationPageOut,
     ApplyIn,
     AwardPageOut,
+    CandidatesOut,
+    CandidatesQuery,
     ConfirmListIn,
     DepartmentStatsOut,
     PolicyNoticeIn,
@@ -27,6 +29,7 @@ from functions.policy.application_schemas import (
     ProjectApplicationsQuery,
     ResolveObjectionIn,
 )
+from functions.shared.errors import FieldError, ValidationFailed
 from functions.shared.pagination import decode_cursor
 from functions.shared.schemas import PageQuery
 
@@ -94,6 +97,18 @@ def confirm_list(call: Call):
     entries = [applications.ListedEnterprise(e.uscc, e.amount_fen) for e in call.body.entries]
     created = applications.confirm_list(call.uow, call.caller, call.params["project_id"], entries)
     return Reply(presenters.page((created, None)), status=201)
+
+
+@bp.api("/projects/{project_id}/candidates", summary="免申即享: the enterprises of a district the project's rule finds "
+        "eligible, a page of profiles at a time, each marked if listed already: its department", query=CandidatesQuery,
+        response=CandidatesOut, roles=(STAFF, ADMIN), errors=(409,))
+def project_candidates(call: Call):
+    query = call.query
+    if query.cursor and not query.district:
+        raise ValidationFailed([FieldError("district", "name the district the cursor came from")])
+    cursor = decode_cursor(query.cursor, expected={"district": query.district or ""})
+    return presenters.candidates(*applications.candidates(call.caller, call.params["project_id"], query.district, cursor,
+                                                          query.limit))
 
 
 @bp.api("/departments/{unit_id}/policy-stats", summary="A department's applications, awards, payments, review timeliness "

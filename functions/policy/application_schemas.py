@@ -85,6 +85,11 @@ class ResolveObjectionIn(Schema):
     response: str = Field(min_length=2, max_length=2000, description="the department's answer, recorded and sent to the objector")
 
 
+class CandidatesQuery(PageQuery):
+    district: str | None = Field(default=None, pattern=r"^\d{6}$", description="a division code the project's rule allows; "
+                                                                              "the first of them when absent")
+
+
 class ProjectApplicationsQuery(PageQuery):
     status: Status = Field(default="approved")  # type: ignore[valid-type]
 
@@ -239,6 +244,22 @@ class AwardRecordOut(Schema):
 
 class AwardPageOut(Schema):
     items: list[AwardRecordOut]
+    next_cursor: str | None
+
+
+class CandidateOut(Schema):
+    uscc: str
+    name: str | None
+    listed: bool = Field(description="on this project's list already")
+    amount_fen: int | None = Field(description="the project's fixed amount, to propose; none for other amount rules")
+
+
+class CandidatesOut(Schema):
+    """One page of a district's enterprises read; those eligible (a page may hold none: go on with next_cursor)."""
+
+    items: list[CandidateOut]
+    district: str
+    districts: list[str] = Field(description="the districts the project's rule allows")
     next_cursor: str | None
 
 

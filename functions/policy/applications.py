@@ -379,6 +379,50 @@ def confirm_list(uow: UnitOfWork, caller: Principal, project_id: str, entries: l
     return created
 
 
+@dataclass(frozen=True)
+class Candidate:
+    uscc: str
+    name: str | None
+    listed: bool  # on this project's list already
+    amount_fen: int | None  # the project's fixed amount, to propose
+
+
+def candidates(caller: Principal, project_id: str, district: str | None, cursor: dict | None,
+               limit: int) -> tuple[list[Candidate], dict | None, tuple[str, ...], str]:
+    """For a 免申即享 list: one page of a district's enterprise profiles (district-index, as the fan-out
+    reads them), those the project's rule finds eligible, each marked if listed already. The districts
+    the rule allows, and the one read (the first allowed when none is asked for)."""
+    from functions.enterprises import service as enterprises
+    from functions.enterprises.facts import facts_of
+    from functions.enterprises.models import EnterpriseProfile
+    from functions.policy import service as library
+    from functions.policy.eligibility import compile_rule, evaluate
+    from functions.policy.fanout import districts_of
+
+    project = library.read(project_id, PROJECT)
+    content = project.content
+    require_department(caller, content["department_id"])
+    if not content.get("no_application"):
+        raise Conflict("Enterprises apply for this project themselves; candidates are for 免申即享 lists.")
+    allowed = districts_of(content.get("eligibility"))
+    district = district or allowed[0]
+    if district not in allowed:
+        raise ValidationFailed([FieldError("district", f"must be one the project's rule allows: {', '.join(allowed)}")])
+    page = EnterpriseProfile.district_index.query(district, limit=limit, last_evaluated_key=cursor)
+    rule, on = compile_rule(content.get("eligibility")), library.today()
+    eligible = []
+    for profile in page:
+        fields = enterprises.stored_facts(profile)
+        if evaluate(rule, facts_of(profile.uscc, district, fields), on).eligible is True:
+            eligible.append((profile.uscc, fields["name"].value if "name" in fields else None))
+    ids = [application_id(uscc, project_id) for uscc, _ in eligible]
+    listed = {a.application_id for a in Application.batch_get(ids, attributes_to_get=["application_id"])} if ids else set()
+    amount = (content.get("amount") or {})
+    suggested = int(amount["amount_fen"]) if amount.get("kind") == "fixed" else None
+    found = [Candidate(uscc, name, application_id(uscc, project_id) in listed, suggested) for uscc, name in eligible]
+    return found, page.last_evaluated_key, allowed, district
+
+
 # -- the SLA sweeper ----------------------------------------------------------------------------------
 def on_clock(clock: SlaClock, event: str, uow: UnitOfWork, now: datetime) -> None:
     """A review stage's or the payment's deadline warns its owner, and a breach is escalated to the

@@ -1487,6 +1487,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 免申即享: the enterprises of a district the project's rule finds eligible, a page of profiles at a time, each marked if listed already: its department */
+        get: operations["get_api_projects_project_id_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/confirmed-list": {
         parameters: {
             query?: never;
@@ -3912,6 +3929,40 @@ export interface components {
              * @description file:<id> references from POST /api/files, uploaded by the applicant (type and size checked there)
              */
             attachments?: string[];
+        };
+        /** CandidateOut */
+        CandidateOut: {
+            /** Uscc */
+            uscc: string;
+            /** Name */
+            name: string | null;
+            /**
+             * Listed
+             * @description on this project's list already
+             */
+            listed: boolean;
+            /**
+             * Amount Fen
+             * @description the project's fixed amount, to propose; none for other amount rules
+             */
+            amount_fen: number | null;
+        };
+        /**
+         * CandidatesOut
+         * @description One page of a district's enterprises read; those eligible (a page may hold none: go on with next_cursor).
+         */
+        CandidatesOut: {
+            /** Items */
+            items: components["schemas"]["CandidateOut"][];
+            /** District */
+            district: string;
+            /**
+             * Districts
+             * @description the districts the project's rule allows
+             */
+            districts: string[];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** ListedIn */
         ListedIn: {
@@ -10530,6 +10581,86 @@ export interface operations {
             };
             /** @description Problem */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_projects_project_id_candidates: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                district?: string | null;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidatesOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -238,3 +238,17 @@ def test_call_budgets(client, token, dynamo_calls):
     # load, clocks; then the one transaction; then the view's audit records
     assert cost(lambda: api.act(REVIEWER, app_id, "approve", amount_fen=1), warm=False) == {"GetItem": 1, "Query": 2, "TransactWriteItems": 1}
     assert cost(lambda: api.ok(api.get(None, "/api/policy-notices"))) == {"Query": 1}
+
+
+def test_candidates_for_a_no_application_list(api):
+    project, staff = "proj-qd-first-above-scale-2026", "staff-private-economy"  # 免申即享, ¥100,000
+    found = api.ok(api.get(staff, f"/api/projects/{project}/candidates?district=370215"))
+    assert "370215" in found["districts"] and found["district"] == "370215"
+    assert [(c["uscc"], c["listed"], c["amount_fen"]) for c in found["items"]] == [("91370215MA3BX6T2X4", False, 10_000_000)]
+    api.ok(api.post(staff, f"/api/projects/{project}/confirmed-list", entries=[{"uscc": "91370215MA3BX6T2X4", "amount_fen": 10_000_000}]), 201)
+    assert api.ok(api.get(staff, f"/api/projects/{project}/candidates?district=370215"))["items"][0]["listed"] is True
+    # none of 蓝海软件's district qualifies (not above scale for the first time)
+    assert api.ok(api.get(staff, f"/api/projects/{project}/candidates?district=370212"))["items"] == []
+    assert_problem(api.get(staff, f"/api/projects/{project}/candidates?district=999999"), 422, field="district")
+    assert_problem(api.get("staff-science", f"/api/projects/{project}/candidates"), 403)
+    assert_problem(api.get(REVIEWER, f"/api/projects/{PROJECT}/candidates"), 409)  # enterprises apply for this one

@@ -171,4 +171,43 @@ describe('a project of the department', () => {
     // the approved list is read again
     expect(api.called('GET /api/projects/proj-1/applications')).toHaveLength(2)
   })
+
+  it('finds eligible enterprises district by district and adds them to the list with the fixed amount', async () => {
+    const candidates = (district: string, items: object[], next: string | null) => ({
+      body: { items, district, districts: ['370212', '370215'], next_cursor: next },
+    })
+    const api = signedInAs(SCIENCE_STAFF, {
+      'GET /api/projects/proj-1': { body: project({}, { no_application: true }) },
+      'GET /api/projects/proj-1/applications': listPage([]),
+      'GET /api/projects/proj-1/candidates': (request: { url: string }) => {
+        const query = new URL(request.url, 'http://x').searchParams
+        if (query.get('district') === '370215') {
+          return candidates('370215', [
+            { uscc: '91370215MA3BX6T2X4', name: '青岛恒达精密机械有限公司', listed: false, amount_fen: 10_000_000 },
+            { uscc: '91370215MA3BX6T2X5', name: '青岛已列企业有限公司', listed: true, amount_fen: 10_000_000 },
+          ], null)
+        }
+        return query.get('cursor') ? candidates('370212', [], null) : candidates('370212', [], 'c1')
+      },
+    })
+    const { wrapper } = await renderApp('/workbench/policy-projects/proj-1', { token: 'token-science' })
+    const finder = wrapper.find('[data-testid="candidates"]')
+    await finder.find('[data-testid="candidates-find"]').trigger('click')
+    await flushPromises()
+    expect(finder.find('[data-testid="candidates-none"]').text()).toContain('继续查找')  // nobody in this batch
+    await finder.find('[data-testid="candidates-more"]').trigger('click')
+    await flushPromises()
+    expect(api.called('GET /api/projects/proj-1/candidates')).toHaveLength(2)
+
+    await finder.find('[data-testid="candidates-district"]').setValue('370215')
+    await flushPromises()
+    const found = finder.findAll('[data-testid="candidate"]')
+    expect(found.map((c) => c.attributes('data-uscc'))).toEqual(['91370215MA3BX6T2X4', '91370215MA3BX6T2X5'])
+    expect(found[1]!.find('[data-testid="candidate-add"]').exists()).toBe(false)  // listed already
+    await found[0]!.find('[data-testid="candidate-add"]').trigger('click')
+    const row = wrapper.find('[data-testid="list-row"]')
+    expect((row.find('[data-testid="list-uscc"]').element as HTMLInputElement).value).toBe('91370215MA3BX6T2X4')
+    expect((row.find('[data-testid="list-amount"]').element as HTMLInputElement).value).toBe('100000')
+    expect(found[0]!.find('[data-testid="candidate-add"]').attributes('disabled')).toBeDefined()
+  })
 })
