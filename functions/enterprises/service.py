@@ -207,6 +207,8 @@ def _apply(uow: UnitOfWork, uscc: str, changes: Mapping[str, Any], source: str, 
             continue
         if name in LIST_FIELDS:
             value = frozenset(value)
+        if source == SELF_DECLARED and name in before and before[name].value == value:
+            continue  # what is known already stays as it is known: an import is not made a mere declaration
         after[name] = Fact(value, source, as_of)
     changed = [name for name in STORED_FIELDS if after.get(name) != before.get(name)]
     if not changed:  # nothing new: no write, no audit record

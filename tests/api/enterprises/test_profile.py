@@ -210,10 +210,14 @@ def test_every_change_is_audited_with_before_and_after(api, seeded, clock):
 def test_declaring_what_is_already_there_writes_nothing(api, dynamo_calls):
     api.get("ent-zhengrixin", ZHENGRIXIN)
     dynamo_calls.reset()
-    response = api.put("ent-zhengrixin", ZHENGRIXIN, {"tax_credit_rating": "A"})  # imported A → still A but declared
-    assert body(response)["tax_credit_rating"]["source"] == "self_declared"
-    dynamo_calls.reset()
+    # imported A, declared A: the import stands (its source and date), nothing is written
     response = api.put("ent-zhengrixin", ZHENGRIXIN, {"tax_credit_rating": "A"})
+    assert response.status_code == 200 and body(response)["version"] == 1
+    assert body(response)["tax_credit_rating"]["source"] == "imported"
+    assert "TransactWriteItems" not in dynamo_calls.by_operation
+    api.put("ent-zhengrixin", ZHENGRIXIN, {"employees": 40})  # a new figure is declared
+    dynamo_calls.reset()
+    response = api.put("ent-zhengrixin", ZHENGRIXIN, {"employees": 40})  # and declaring it again changes nothing
     assert response.status_code == 200 and body(response)["version"] == 2
     assert "TransactWriteItems" not in dynamo_calls.by_operation
 
