@@ -593,6 +593,7 @@ const en: Messages = {
       empty: 'There are no projects to match yet.',
       closesOn: 'Closes on {date}',
       toFix: 'Conditions not met or missing information',
+      whyNot: 'Why not (unmet: {n})',
       profile: 'View and complete your enterprise profile',
       enterpriseOnly: 'Policy matching is for enterprise accounts only.',
     },

@@ -585,6 +585,7 @@ const zhCN = {
       empty: '暂时没有可以匹配的项目。',
       closesOn: '{date} 截止',
       toFix: '未满足或缺少信息的条件',
+      whyNot: '为什么不符合（{n} 项条件）',
       profile: '查看和完善企业画像',
       enterpriseOnly: '政策匹配仅面向企业账号。',
     },

@@ -42,6 +42,10 @@ describe('my matches page', () => {
     const failed = wrapper.find('[data-testid="group-not-eligible"] [data-testid="match"]')
     expect(failed.text()).toContain('不满足')
     expect(failed.text()).toContain('如何满足：取得小巨人认定')
+    // why a project is out of reach is folded away until asked for; what is missing is shown
+    expect(failed.find('details[data-testid="why-not"]').attributes('open')).toBeUndefined()
+    expect(failed.find('summary').text()).toBe('为什么不符合（1 项条件）')
+    expect(unknown.find('details').exists()).toBe(false)
     expect(wrapper.find('[data-testid="profile-link"]').attributes('href')).toBe('/enterprise/profile')
   })
 
