@@ -40,6 +40,7 @@ from functions.shared.errors import (
     FieldError,
     Forbidden,
     MalformedRequest,
+    MissingIdempotencyKey,
     NotFound,
     PayloadTooLarge,
     Unauthenticated,
@@ -65,6 +66,8 @@ MAX_PATH_PARAM = 128
 ABORT_HOOKS = "abort_hooks"
 PROBLEM_TYPE_BASE = "https://qingdao-platform.example/problems/"
 ANY_ROLE = ("*",)
+# `idempotent=REQUIRED`: a request without an Idempotency-Key is refused (400) before anything runs.
+REQUIRED = "required"
 log = get_logger(__name__)
 
 
@@ -376,7 +379,7 @@ class ApiBlueprint(Blueprint):
         response: Any = None,
         status: int = 200,
         roles: tuple[str, ...] | None = ANY_ROLE,
-        idempotent: bool | None = None,
+        idempotent: bool | str | None = None,
         dev_only: bool = False,
         errors: tuple[int, ...] = (),
         raw: bool = False,
@@ -388,7 +391,8 @@ class ApiBlueprint(Blueprint):
         whom the route admits: a tuple of roles, ANY_ROLE (the default: any authenticated caller), or
         None (public: an anonymous caller too, and `call.principal` is whoever the authenticator names,
         if anyone). `dev_only` routes answer 404 on production stages; `replay=False` keeps a route's
-        answer out of the idempotency store (a replay runs it again)."""
+        answer out of the idempotency store (a replay runs it again). `idempotent` (default: POST routes) takes
+        an `Idempotency-Key`; `idempotent=REQUIRED` refuses a request without one (400)."""
         method = method.upper()
         if idempotent is None:
             idempotent = method == "POST"
@@ -455,6 +459,10 @@ class ApiBlueprint(Blueprint):
             key_ref = None
             key = headers.get("idempotency-key")
             replayed_view = False
+            if route.idempotent == REQUIRED and key is None:
+                raise MissingIdempotencyKey("Send an Idempotency-Key header (a UUID per operation); a retry with "
+                                            "the same key returns the first answer.",
+                                            [FieldError("Idempotency-Key", "is required on this route")])
             if route.idempotent and key is not None:
                 caller = principal.sub if principal else idempotency.ANONYMOUS
                 key = idempotency.validate_key(key, anonymous=principal is None)
@@ -519,7 +527,7 @@ class _Route:
     query_model: type[BaseModel] | None
     status: int
     roles: tuple[str, ...] | None
-    idempotent: bool
+    idempotent: bool | str
     dev_only: bool
     raw: bool
     replay: bool

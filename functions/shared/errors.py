@@ -32,6 +32,15 @@ class MalformedRequest(DomainError):
     title = "The request body is not well-formed"
 
 
+class MissingIdempotencyKey(DomainError):
+    """A route that moves money or leases work takes no request without a key (draft-ietf-httpapi-
+    idempotency-key-header: 400 for a missing required key): a retry must never act twice."""
+
+    status = 400
+    code = "idempotency_key_required"
+    title = "This operation needs an Idempotency-Key header"
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_failed"

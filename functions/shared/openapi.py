@@ -46,7 +46,7 @@ class RouteSpec:
     query: type[BaseModel] | None = None
     response: Any = None  # a model, list[model], or None
     roles: tuple[str, ...] | None = None  # None: public
-    idempotent: bool = False
+    idempotent: bool | str = False  # True: takes an Idempotency-Key; "required": refuses a request without one
     form_body: type[BaseModel] | None = None
     error_statuses: tuple[int, ...] = field(default=())
     # A raw route answers some errors in its own protocol's JSON (OAuth 2.0, Open311) as well.
@@ -121,7 +121,7 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
             {
                 "name": "Idempotency-Key",
                 "in": "header",
-                "required": False,
+                "required": spec.idempotent == "required",
                 "description": "A replay with the same key returns the first response; "
                 "the same key with a different body is refused with 422.",
                 "schema": {"type": "string", "maxLength": 128},

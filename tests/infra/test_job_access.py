@@ -157,6 +157,26 @@ def sweep_clocks_story(story: Story) -> None:
     view = story.client.http.get(f"/api/appeals/{second}", headers=json_headers(story.token("ent-zhengrixin")))
     assert json.loads(view.body)["status"] == "closed"
     _policy_clocks(story)
+    _finance_lease(story)
+
+
+def _finance_lease(story: Story) -> None:
+    """A bank's claim on a financing demand lapses: the demand goes back to the pool."""
+    import uuid
+
+    def post(user: str, path: str, **fields) -> dict:
+        headers = {**json_headers(story.token(user)), "Idempotency-Key": str(uuid.uuid4())}
+        response = story.client.http.post(path, headers=headers, body=json.dumps(fields, ensure_ascii=False))
+        assert response.status_code in (200, 201), response.body
+        return json.loads(response.body)
+
+    demand_id = post("ent-zhengrixin", "/api/finance/demands", amount_fen=50_000_000, term_months=12,
+                     purpose="购买生产设备，扩大产能", guarantee="credit")["id"]
+    post("bank-qrcb-client", f"/api/bank/v1/demands/{demand_id}/claim")
+    story.clock.advance(days=5)  # past the lease of 1 working day
+    assert story.run()["breached"] >= 1
+    view = story.client.http.get(f"/api/finance/demands/{demand_id}", headers=json_headers(story.token("ent-zhengrixin")))
+    assert json.loads(view.body)["status"] == "open"
 
 
 def _policy_clocks(story: Story) -> None:

@@ -713,6 +713,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bank/v1/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poll open demands in a stable order, the enterprise masked; poll again with next_cursor for exactly what is new
+         * @description One poll is one query of the feed. Rate limited per client (429 with Retry-After).
+         */
+        get: operations["get_api_bank_v1_demands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bank/v1/demands/{demand_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A demand your institution claimed, with who and what */
+        get: operations["get_api_bank_v1_demands_demand_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bank/v1/demands/{demand_id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a demand: one conditional write decides it; every other institution gets 409
+         * @description Record `contacted` within 1 working day, or the demand returns to the pool and your institution may not claim it again for 30 days. Idempotency-Key required.
+         */
+        post: operations["post_api_bank_v1_demands_demand_id_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bank/v1/demands/{demand_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an outcome: contacted → approved (amount, annual rate in basis points, term, guarantee) → disbursed; or rejected with a published reason code
+         * @description Only the claiming institution (others 404); a step out of order is 409. Idempotency-Key required.
+         */
+        post: operations["post_api_bank_v1_demands_demand_id_outcomes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calendar/days": {
         parameters: {
             query?: never;
@@ -1032,6 +1109,110 @@ export interface paths {
         };
         /** A file of the caller's organisation, with a short-lived download link */
         get: operations["get_api_files_file_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your consents, newest first, each live or not */
+        get: operations["get_api_finance_consents"];
+        put?: never;
+        /** Consent to an institution (or every one: *) reading your credit report, for one demand or standing, until it expires or you revoke it */
+        post: operations["post_api_finance_consents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/consents/{consent_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a consent: no read rests on it from now on */
+        post: operations["post_api_finance_consents_consent_id_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/data-reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log of your data: every read by an institution (who, when, under which consent), and consents given and revoked */
+        get: operations["get_api_finance_data-reads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/demands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling enterprise's demands, newest first */
+        get: operations["get_api_finance_demands"];
+        put?: never;
+        /** Post a financing demand (an enterprise), or enter one collected offline or through another channel (staff); the same matter through a second channel is merged into the first (200) */
+        post: operations["post_api_finance_demands"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/demands/{demand_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One demand with its timeline: published, claimed by whom, contacted, approved, disbursed or rejected with the reason */
+        get: operations["get_api_finance_demands_demand_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Guarantee types, source channels and the published rejection reasons */
+        get: operations["get_api_finance_vocabulary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2579,6 +2760,128 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * BankDemandOut
+         * @description An open demand as a bank sees it before claiming: the enterprise masked.
+         */
+        BankDemandOut: {
+            /** Id */
+            id: string;
+            /** District */
+            district: string;
+            /** Industry Code */
+            industry_code: string | null;
+            /** Size Class */
+            size_class: string | null;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Term Months */
+            term_months: number;
+            /**
+             * Guarantee
+             * @enum {string}
+             */
+            guarantee: "credit" | "mortgage" | "guarantee" | "pledge";
+            /** Published At */
+            published_at: string;
+        };
+        /** BankDemandPageOut */
+        BankDemandPageOut: {
+            /** Items */
+            items: components["schemas"]["BankDemandOut"][];
+            /**
+             * Next Cursor
+             * @description poll again with it: only what is new since is answered
+             */
+            next_cursor: string;
+        };
+        /**
+         * ClaimedDemandOut
+         * @description A demand as the bank that claimed it sees it: who, and what they asked.
+         */
+        ClaimedDemandOut: {
+            /** Id */
+            id: string;
+            /** Enterprise Uscc */
+            enterprise_uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string | null;
+            /** District */
+            district: string;
+            /** Industry Code */
+            industry_code: string | null;
+            /** Size Class */
+            size_class: string | null;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Term Months */
+            term_months: number;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Guarantee
+             * @enum {string}
+             */
+            guarantee: "credit" | "mortgage" | "guarantee" | "pledge";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "claimed" | "contacted" | "approved" | "disbursed" | "rejected" | "withdrawn";
+            /** Claimed At */
+            claimed_at: string | null;
+            /**
+             * Contact By
+             * @description the lease's end: record `contacted` before it
+             */
+            contact_by: string | null;
+            /** Outcome */
+            outcome: {
+                [key: string]: unknown;
+            } | null;
+            /** Reason */
+            reason: string | null;
+        };
+        /** OutcomeIn */
+        OutcomeIn: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "contacted" | "approved" | "disbursed" | "rejected";
+            /**
+             * Amount Fen
+             * @default null
+             */
+            amount_fen?: number | null;
+            /**
+             * Annual Rate Bp
+             * @description annual rate in basis points (1% = 100)
+             * @default null
+             */
+            annual_rate_bp?: number | null;
+            /**
+             * Term Months
+             * @default null
+             */
+            term_months?: number | null;
+            /**
+             * Guarantee
+             * @default null
+             */
+            guarantee?: ("credit" | "mortgage" | "guarantee" | "pledge") | null;
+            /**
+             * Reason
+             * @description a code of the published list (rejected only)
+             * @default null
+             */
+            reason?: string | null;
+            /**
+             * Note
+             * @default null
+             */
+            note?: string | null;
+        };
         /** DayOut */
         DayOut: {
             /**
@@ -3260,6 +3563,214 @@ export interface components {
             /** Created At */
             created_at: string;
             upload: components["schemas"]["FileUploadFormOut"];
+        };
+        /** ConsentOut */
+        ConsentOut: {
+            /** Id */
+            id: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Scope */
+            scope: string;
+            /** Demand Id */
+            demand_id: string | null;
+            /** Standing */
+            standing: boolean;
+            /** Granted At */
+            granted_at: string;
+            /** Expires At */
+            expires_at: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Live */
+            live: boolean;
+        };
+        /** ConsentIn */
+        ConsentIn: {
+            /**
+             * Institution Id
+             * @description an institution's id, or * for every one
+             */
+            institution_id: string;
+            /**
+             * Scope
+             * @default credit_report
+             * @constant
+             */
+            scope?: "credit_report";
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Demand Id
+             * @description for this demand only; none: standing
+             * @default null
+             */
+            demand_id?: string | null;
+        };
+        /** DataReadOut */
+        DataReadOut: {
+            /** At */
+            at: string;
+            /**
+             * Action
+             * @description finance.data_read, finance.consent_granted, finance.consent_revoked
+             */
+            action: string;
+            /** Actor Role */
+            actor_role: string;
+            /** Actor Org */
+            actor_org: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** DataReadPageOut */
+        DataReadPageOut: {
+            /** Items */
+            items: components["schemas"]["DataReadOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** DemandSummaryOut */
+        DemandSummaryOut: {
+            /** Id */
+            id: string;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Term Months */
+            term_months: number;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "claimed" | "contacted" | "approved" | "disbursed" | "rejected" | "withdrawn";
+            /** Channels */
+            channels: string[];
+            /** Claimed By */
+            claimed_by: string | null;
+            /** Created At */
+            created_at: string;
+        };
+        /** DemandPageOut */
+        DemandPageOut: {
+            /** Items */
+            items: components["schemas"]["DemandSummaryOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** DemandIn */
+        DemandIn: {
+            /**
+             * Amount Fen
+             * @description the amount asked, in fen (at least ¥1,000)
+             */
+            amount_fen: number;
+            /** Term Months */
+            term_months: number;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Guarantee
+             * @enum {string}
+             */
+            guarantee: "credit" | "mortgage" | "guarantee" | "pledge";
+            /**
+             * Source Channel
+             * @default platform
+             * @enum {string}
+             */
+            source_channel?: "platform" | "xinyidai" | "rongzitong" | "jinnongtong" | "offline";
+            /**
+             * Enterprise Uscc
+             * @description staff entering an offline demand name the enterprise
+             * @default null
+             */
+            enterprise_uscc?: string | null;
+        };
+        /** DemandEventOut */
+        DemandEventOut: {
+            /** At */
+            at: string;
+            /** Action */
+            action: string;
+            /** Actor Role */
+            actor_role: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** DemandOut */
+        DemandOut: {
+            /** Id */
+            id: string;
+            /** Enterprise Uscc */
+            enterprise_uscc: string;
+            /** Enterprise Name */
+            enterprise_name: string | null;
+            /** District */
+            district: string;
+            /** Amount Fen */
+            amount_fen: number;
+            /** Term Months */
+            term_months: number;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Guarantee
+             * @enum {string}
+             */
+            guarantee: "credit" | "mortgage" | "guarantee" | "pledge";
+            /** Channels */
+            channels: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "claimed" | "contacted" | "approved" | "disbursed" | "rejected" | "withdrawn";
+            /** Created At */
+            created_at: string;
+            /** Claimed By */
+            claimed_by: string | null;
+            /** Claimed At */
+            claimed_at: string | null;
+            /** Outcome */
+            outcome: {
+                [key: string]: unknown;
+            } | null;
+            /** Reason */
+            reason: string | null;
+            /** Releases */
+            releases: number;
+            /**
+             * Duplicate
+             * @description true when this post was merged into an earlier demand
+             * @default false
+             */
+            duplicate: boolean;
+            /** Events */
+            events: components["schemas"]["DemandEventOut"][];
+        };
+        /** VocabularyOut */
+        VocabularyOut: {
+            /** Guarantees */
+            guarantees: {
+                [key: string]: string;
+            }[];
+            /** Channels */
+            channels: {
+                [key: string]: string;
+            }[];
+            /** Reject Reasons */
+            reject_reasons: {
+                [key: string]: string;
+            }[];
         };
         /** HealthOut */
         HealthOut: {
@@ -7207,6 +7718,312 @@ export interface operations {
             };
         };
     };
+    get_api_bank_v1_demands: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankDemandPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_bank_v1_demands_demand_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimedDemandOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_bank_v1_demands_demand_id_claim: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                demand_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimedDemandOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_bank_v1_demands_demand_id_outcomes: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                demand_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimedDemandOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_api_calendar_days: {
         parameters: {
             query: {
@@ -8540,6 +9357,535 @@ export interface operations {
             };
             /** @description Problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentOut"][];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_finance_consents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_finance_consents_consent_id_revoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_finance_data-reads": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataReadPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_demands: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandPageOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_finance_demands: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DemandIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_demands_demand_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                demand_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemandOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_vocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,60 @@
+"""The bank API (`/api/bank/v1`): what a financial institution's client builds against. Thin.
+
+Authenticate with a client-credentials token (`POST /api/oauth/token`). Poll `GET /demands` with the
+`next_cursor` of your last poll: you get only what is new, nothing missed or repeated. Claim with
+`POST /demands/{id}/claim` (exactly one institution wins; others 409), then record `contacted`
+within 1 working day or the claim lapses. Every claim and outcome needs an `Idempotency-Key` (scoped
+to your client): a retry with the same key returns the first answer and acts once.
+"""
+from __future__ import annotations
+
+from functions.api.routes import REQUIRED, ApiBlueprint, Call
+from functions.finance import bank, presenters
+from functions.finance.models import FEED
+from functions.finance.schemas import BankDemandPageOut, BankPollQuery, ClaimedDemandOut, OutcomeIn
+from functions.identity.principal import BANK
+from functions.shared.pagination import decode_cursor, encode_cursor
+
+bp = ApiBlueprint(__name__, tag="bank API")
+BANKS = (BANK,)
+
+
+def _position(after: int) -> str:
+    return encode_cursor({"feed": {"S": FEED}, "seq": {"N": str(after)}})
+
+
+@bp.api("/bank/v1/demands", summary="Poll open demands in a stable order, the enterprise masked; poll again with "
+        "next_cursor for exactly what is new", description="One poll is one query of the feed. Rate limited per client "
+        "(429 with Retry-After).", query=BankPollQuery, response=BankDemandPageOut, roles=BANKS, errors=(429,))
+def poll(call: Call):
+    key = decode_cursor(call.query.cursor, expected={"feed": FEED})
+    after = int(key["seq"]["N"]) if key else 0
+    found = bank.poll(call.caller, after, call.query.limit, call.now)
+    return BankDemandPageOut(items=[presenters.masked(d, d.updated_at if d.releases else d.created_at) for d in found.demands],
+                             next_cursor=_position(found.after))
+
+
+@bp.api("/bank/v1/demands/{demand_id}/claim", "POST", summary="Claim a demand: one conditional write decides it; "
+        "every other institution gets 409", description="Record `contacted` within 1 working day, or the demand returns "
+        "to the pool and your institution may not claim it again for 30 days. Idempotency-Key required.",
+        response=ClaimedDemandOut, roles=BANKS, idempotent=REQUIRED, errors=(404, 409))
+def claim(call: Call):
+    found = bank.claim(call.uow, call.caller, call.params["demand_id"])
+    return presenters.claimed(found.demand, found.contact_by)
+
+
+@bp.api("/bank/v1/demands/{demand_id}", summary="A demand your institution claimed, with who and what", response=ClaimedDemandOut,
+        roles=BANKS, errors=(404,))
+def read_claimed(call: Call):
+    found = bank.read_claimed(call.caller, call.params["demand_id"])
+    return presenters.claimed(found.demand, found.contact_by)
+
+
+@bp.api("/bank/v1/demands/{demand_id}/outcomes", "POST", summary="Record an outcome: contacted → approved (amount, annual "
+        "rate in basis points, term, guarantee) → disbursed; or rejected with a published reason code",
+        description="Only the claiming institution (others 404); a step out of order is 409. Idempotency-Key required.",
+        body=OutcomeIn, response=ClaimedDemandOut, roles=BANKS, idempotent=REQUIRED, errors=(404, 409))
+def outcome(call: Call):
+    body: OutcomeIn = call.body
+    found = bank.record_outcome(call.uow, call.caller, call.params["demand_id"], bank.Outcome(**body.model_dump()))
+    return presenters.claimed(found.demand, found.contact_by)

@@ -1,0 +1,18 @@
+"""The financing platform (青融通): everything it brings to a stage that lists "finance"."""
+from functions.shared.plugins import JobAccess, Plugin
+
+PLUGIN = Plugin(
+    name="finance",
+    blueprints=("functions.finance.routes:bp", "functions.finance.bank_routes:bp"),
+    models=("functions.finance.models",),
+    clock_handlers={"demand": "functions.finance.bank:on_clock"},
+    notices="functions.finance.vocabulary:NOTICE_TEXTS",
+    vocabulary="functions.finance.vocabulary:page_vocabulary",
+    job_access={
+        # bank.on_clock inside the sweeper: a lapsed claim goes back to the pool (the demand, its ban,
+        # a new feed entry taken from the counter), the enterprise is told.
+        "sweep_clocks": JobAccess(tables={"finance-demands": ("GetItem", "PutItem"), "finance-claim-bans": ("PutItem",),
+                                          "finance-feed": ("GetItem", "PutItem"), "orgs": ("GetItem",),
+                                          "audit": ("PutItem",), "outbox": ("PutItem",)}),
+    },
+)
