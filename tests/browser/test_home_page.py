@@ -149,7 +149,7 @@ def serious_violations(page) -> list[str]:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        f"{v['id']} ({v['impact']}): {v['help']} at {[(n['target'], n['html'][:160]) for n in v['nodes']][:5]}"
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
