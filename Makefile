@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # apt-get needs root; use sudo when we are not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: run test reset package lint bench lock install system-deps frontend frontend-test api-types clean help
+.PHONY: fonts run test reset package lint bench lock install system-deps frontend frontend-test api-types clean help
 
 help:
 	@echo "make run      start the local stack (http://127.0.0.1:$${PORT:-8000}/)"
@@ -71,7 +71,13 @@ test: install system-deps frontend frontend-test
 reset:
 	rm -rf .local-data
 
-package: install
+# The credit report's PDF font, which the dependency layer ships (infra/layer.py LAYER_FILES); not in git.
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { \
+	  echo "installing fonts-wqy-microhei with apt-get"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+
+package: install fonts
 	$(PY) -m infra.build package $(if $(STAGE),--stage $(STAGE))
 
 lint: install

@@ -11,6 +11,10 @@ so a run builds the layer at most once and later runs reuse it.
 
 boto3, botocore and their own dependencies are left out: the Lambda Python runtime has them
 (and the function must use the runtime's, which match its SDK endpoints).
+
+Besides `python/`, the layer carries the files of `LAYER_FILES`, taken from this machine's Debian
+packages (never from git): the credit report's PDF font, /opt/fonts/wqy-microhei.ttc in Lambda
+(functions/finance/reports/render.py). Their hashes are part of the layer's key.
 """
 from __future__ import annotations
 
@@ -64,8 +68,13 @@ PIP_INSTALL_OPTIONS = (
     "--no-input",
     "--no-warn-script-location",
 )
+# Files shipped in the layer beside python/: name in the zip (lands under /opt in Lambda) → (the file
+# on the build machine, the Debian package that installs it). WenQuanYi Micro Hei is Apache-2.0.
+LAYER_FILES: dict[str, tuple[Path, str]] = {
+    "fonts/wqy-microhei.ttc": (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), "fonts-wqy-microhei"),
+}
 # Bump to invalidate every cached layer when the build recipe itself changes.
-LAYER_RECIPE_VERSION = "3"  # 3: ships Python 3.11 bytecode
+LAYER_RECIPE_VERSION = "4"  # 3: ships Python 3.11 bytecode; 4: and the report font (LAYER_FILES)
 LOCK_COMMAND = "python -m infra.build lock"
 
 
@@ -198,8 +207,21 @@ def check_lock() -> list[str]:
     return problems
 
 
+def layer_files() -> list[tuple[str, bytes, bool]]:
+    """(name in the zip, content, executable) of each of LAYER_FILES; a missing one stops the build."""
+    found = []
+    for name, (path, package) in sorted(LAYER_FILES.items()):
+        if not path.is_file():
+            raise RuntimeError(f"{path} is missing: the layer ships it as {name}. Install Debian's {package} "
+                               f"(`apt-get install {package}`, or `make fonts`).")
+        found.append((name, path.read_bytes(), False))
+    return found
+
+
 def layer_key() -> str:
     digest = hashlib.sha256()
+    for name, content, _ in layer_files():
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
     digest.update(LOCK.read_bytes())
     digest.update(BUILD_CONSTRAINTS.read_bytes())
     digest.update("\0".join(PIP_INSTALL_OPTIONS).encode())
@@ -292,12 +314,14 @@ def build_layer(cache_root: Path, force: bool = False, log=print, pip_cache: Pat
         site_dir = install_layer_tree(Path(tmp), pip_cache or pip_cache_dir(cache_root))
         # With each module's Python 3.11 bytecode: /opt is read-only in Lambda, so without it every
         # cold start compiles every third-party module it imports (infra/ziputil.py).
-        not_compiled = zip_directory(site_dir, zip_path, prefix="python/", bytecode=True, strict=False)
+        not_compiled = zip_directory(site_dir, zip_path, prefix="python/", bytecode=True, strict=False,
+                                     extra=layer_files())
     manifest = {
         "key": key,
         "lock_sha256": hashlib.sha256(LOCK.read_bytes()).hexdigest(),
         "zip_sha256": sha256(zip_path),
         "pins": locked_pins(),
+        "files": {name: hashlib.sha256(content).hexdigest() for name, content, _ in layer_files()},
         "not_compiled": not_compiled,
     }
     (cache / "layer.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -141,11 +141,12 @@ def _with_bytecode(entries: list[tuple[str, bytes, bool]], strict: bool) -> tupl
     return entries + [(name, data, False) for name, data in compiled.items()], failed
 
 
-def zip_directory(src: Path, dest: Path, prefix: str = "", bytecode: bool = False, strict: bool = True) -> dict[str, str]:
-    """Zip every file under `src` (names relative to it, under `prefix`) deterministically; with
-    `bytecode`, add each .py's Python 3.11 bytecode. Returns the sources that did not compile
-    (only ever non-empty when not `strict`)."""
-    entries = []
+def zip_directory(src: Path, dest: Path, prefix: str = "", bytecode: bool = False, strict: bool = True,
+                  extra: Iterable[tuple[str, bytes, bool]] = ()) -> dict[str, str]:
+    """Zip every file under `src` (names relative to it, under `prefix`) deterministically, and the
+    `extra` (name, data, executable) entries as given; with `bytecode`, add each .py's Python 3.11
+    bytecode. Returns the sources that did not compile (only ever non-empty when not `strict`)."""
+    entries = list(extra)
     for path in _walk(src):
         name = prefix + path.relative_to(src).as_posix()
         if _skipped(name):

@@ -63,6 +63,8 @@ def unpack_function(packaged: Path, task: Path) -> None:
         zf.extractall(task)
     with zipfile.ZipFile(packaged / "layer.zip") as zf:
         for member in zf.namelist():
+            if not member.startswith("python/"):  # the layer's other files (fonts/) land in /opt, not on the path
+                continue
             target = task / member[len("python/"):]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(zf.read(member))

@@ -132,6 +132,14 @@ def _job_names(packaged) -> dict[str, str]:
     return {f["logical_id"]: f["name"] for f in facts["functions"] if f["kind"] != "api"}
 
 
+def stage_job_access():
+    """What each job touches on the packaged stage: the declarations of the platforms it runs (a part a
+    platform adds to a shared job, such as the sweeper's, is granted only where that platform runs)."""
+    from functions.platforms import job_access
+
+    return job_access(load_stages()[STAGE].platforms)
+
+
 def _audit_table_id(template: dict, model_schemas: dict) -> str:
     name = next(n for n, m in model_schemas.items() if m["model"] == "AuditRecord")
     (tid,) = [k for k, v in resources_of(template, "AWS::DynamoDB::Table").items() if v["Properties"]["TableName"] == name]
@@ -139,7 +147,7 @@ def _audit_table_id(template: dict, model_schemas: dict) -> str:
 
 
 def test_policy_grants_only_the_stage_resources(template, packaged):
-    from infra.resources import JOB_ACCESS
+    JOB_ACCESS = stage_job_access()
 
     resources = template["Resources"]
     tables = resources_of(template, "AWS::DynamoDB::Table")
@@ -219,7 +227,7 @@ def test_api_handler_has_the_data_actions_the_code_needs(template):
 
 
 def test_each_job_role_grants_exactly_its_declared_tables_and_actions(template, packaged):
-    from infra.resources import JOB_ACCESS
+    JOB_ACCESS = stage_job_access()
     from tests.infra.iam_eval import allowed
 
     tables = resources_of(template, "AWS::DynamoDB::Table")
@@ -404,7 +412,7 @@ def test_packaging_twice_gives_identical_outputs(packaged, tmp_path):
 
 
 def test_layer_built_twice_is_identical(tmp_path):
-    from infra.layer import build_layer, pip_cache_dir
+    from infra.layer import LAYER_FILES, build_layer, pip_cache_dir
 
     # Two independent builds (the downloads come from the shared layer pip cache, for speed).
     pip_cache = pip_cache_dir(LAYER_CACHE)
@@ -413,7 +421,8 @@ def test_layer_built_twice_is_identical(tmp_path):
     assert sha256(first) == sha256(second)
     with zipfile.ZipFile(first) as zf:
         names = zf.namelist()
-    assert names == sorted(names) and all(n.startswith("python/") for n in names)
+    assert names == sorted(names) and all(n.startswith("python/") or n in LAYER_FILES for n in names)
+    assert set(LAYER_FILES) <= set(names)  # the report font, /opt/fonts/ in Lambda
     assert not any(n.startswith("python/bin/") for n in names)
     # Bytecode: each module's Python 3.11 one, nothing pip or another interpreter left.
     assert {n for n in names if n.endswith(".pyc")} == {pyc_name(n) for n in names if n.endswith(".py")}

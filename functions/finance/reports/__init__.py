@@ -1,0 +1,1 @@
+"""Verifiable credit reports (青融通): functions/finance/reports/README.md."""
