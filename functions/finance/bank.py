@@ -60,13 +60,14 @@ def require_scope(caller: Principal, scope: str) -> None:
 
 
 def institution_name(institution_id: str | None) -> str:
-    from functions.refdata.models import Organisation
+    """Its name in the catalogue (one GetItem), or the id for one the catalogue does not list."""
+    from functions.finance.catalogue_models import FinanceInstitution
 
     if not institution_id:
         return ""
     try:
-        return Organisation.get(institution_id).name_zh or institution_id
-    except Organisation.DoesNotExist:
+        return FinanceInstitution.get(institution_id).name_zh
+    except FinanceInstitution.DoesNotExist:
         return institution_id
 
 
@@ -145,6 +146,27 @@ def read_claimed(caller: Principal, demand_id: str) -> Claimed:
     if demand.claimed_by != caller.org_id:
         raise NotFound(f"No demand {demand_id} claimed by your institution.")
     return _claimed(demand, _clocks(demand_id))
+
+
+# -- the credit report ---------------------------------------------------------------------------------
+def credit_report(uow: UnitOfWork, caller: Principal, demand_id: str):
+    """The enterprise's real-time credit report, to the bank that claimed its demand (anyone else: 404)
+    and only under a live consent (403 without one); the read is logged for the enterprise."""
+    from functions.finance import consents
+    from functions.finance.reports import service as reports
+
+    require_scope(caller, "credit-reports:read")
+    demand = load(demand_id)
+    if demand.claimed_by != caller.org_id:
+        raise NotFound(f"No demand {demand_id} claimed by your institution.")
+    consent = consents.live_consent(demand.enterprise_uscc, caller.org_id, demand_id, uow.now)
+    if consent is None:
+        raise Forbidden("The enterprise has given your institution no live consent to read its credit report "
+                        "(none, revoked or expired).")
+    issued = reports.issue_report(uow, demand.enterprise_uscc, caller.org_id, caller.role)
+    consents.record_read(uow, demand.enterprise_uscc, caller, consent, "credit_report",
+                         {"report_no": issued.report_no, "demand_id": demand_id})
+    return issued
 
 
 # -- outcomes ------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 from functions.api.routes import REQUIRED, ApiBlueprint, Call
 from functions.finance import bank, presenters
 from functions.finance.models import FEED
-from functions.finance.schemas import BankDemandPageOut, BankPollQuery, ClaimedDemandOut, OutcomeIn
+from functions.finance.reports.schemas import CreditReportOut
+from functions.finance.schemas import BankDemandPageOut, BankPollQuery, BankReportQuery, ClaimedDemandOut, OutcomeIn
 from functions.identity.principal import BANK
 from functions.shared.pagination import decode_cursor, encode_cursor
 
@@ -58,3 +59,26 @@ def outcome(call: Call):
     body: OutcomeIn = call.body
     found = bank.record_outcome(call.uow, call.caller, call.params["demand_id"], bank.Outcome(**body.model_dump()))
     return presenters.claimed(found.demand, found.contact_by)
+
+
+@bp.api("/bank/v1/demands/{demand_id}/credit-report", summary="The enterprise's real-time credit report: to the "
+        "claiming institution only, under a live consent; every read is logged for the enterprise",
+        description="`format=json` (default) or `pdf` (send `Accept: application/pdf`; the font is embedded). The report "
+                    "carries its number, time, SHA-256 and a verification link (GET /api/credit-reports/{report_no}/verify). "
+                    "Not the claimer: 404. No live consent (none, revoked, expired): 403.",
+        query=BankReportQuery, response=CreditReportOut, roles=BANKS, errors=(403, 404), raw=True)
+def credit_report(call: Call):
+    from chalice import Response
+
+    from functions.finance.reports import presenters as report_presenters
+    from functions.finance.reports import render
+    from functions.finance.reports.routes import PDF, site_of
+
+    issued = bank.credit_report(call.uow, call.caller, call.params["demand_id"])
+    site = site_of(call)
+    headers = {"X-Report-No": issued.report_no, "X-Report-SHA256": issued.sha256}
+    if call.query.format == "pdf":
+        return Response(render.pdf(issued.report, issued.sha256, site), status_code=200,
+                        headers={**headers, "Content-Type": PDF, "Content-Disposition": f'attachment; filename="{issued.report_no}.pdf"'})
+    body = report_presenters.report(issued, render.verify_url(issued.report_no, site))
+    return Response(body.model_dump_json(), status_code=200, headers={**headers, "Content-Type": "application/json"})

@@ -42,7 +42,7 @@ def _own(caller: Principal) -> str:
 
 
 def grant(uow: UnitOfWork, caller: Principal, given: Grant) -> Consent:
-    from functions.refdata.models import Organisation
+    from functions.finance.catalogue import catalogue
 
     uscc = _own(caller)
     errors = []
@@ -52,12 +52,8 @@ def grant(uow: UnitOfWork, caller: Principal, given: Grant) -> Consent:
         errors.append(FieldError("expires_at", "must be in the future"))
     elif given.expires_at > uow.now + timedelta(days=MAX_DAYS):
         errors.append(FieldError("expires_at", f"must be within {MAX_DAYS} days"))
-    if given.institution_id != EVERY_INSTITUTION:
-        try:
-            if Organisation.get(given.institution_id).kind != "bank":
-                raise Organisation.DoesNotExist
-        except Organisation.DoesNotExist:
-            errors.append(FieldError("institution_id", "is not a financial institution of the platform (or use *)"))
+    if given.institution_id != EVERY_INSTITUTION and given.institution_id not in catalogue().institutions:
+        errors.append(FieldError("institution_id", "is not a financial institution of the catalogue (or use *)"))
     if given.demand_id is not None:
         try:
             if Demand.get(given.demand_id).enterprise_uscc != uscc:

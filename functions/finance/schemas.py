@@ -72,6 +72,10 @@ class BankPollQuery(Schema):
     limit: int = Field(default=50, ge=1, le=100)
 
 
+class BankReportQuery(Schema):
+    format: Literal["json", "pdf"] = "json"
+
+
 class BankDemandOut(Schema):
     """An open demand as a bank sees it before claiming: the enterprise masked."""
 
