@@ -7,7 +7,7 @@ export type PlatformName = (typeof PLATFORM_NAMES)[number]
 /** Where each platform's pages start; null until they are built here (a card without a link, never a dead one). */
 export const PLATFORM_ENTRY: Record<PlatformName, RouteLocationRaw | null> = {
   policy: { name: 'policy' },
-  finance: null,
+  finance: { name: 'finance' },
   appeals: { name: 'appeals' },
 }
 

@@ -4,6 +4,9 @@ import HomePage from './pages/HomePage.vue'
 import { appealsRoutes } from './pages/appeals/routes'
 import { devRoutes } from './pages/dev/routes'
 import { enterpriseRoutes } from './pages/enterprise/routes'
+import { financeRoutes } from './pages/finance/routes'
+import { financeDemandRoutes } from './pages/financeDemands/routes'
+import { reportRoutes } from './pages/finance/reportRoutes'
 import { noticesRoutes } from './pages/notices/routes'
 import { policyRoutes } from './pages/policy/routes'
 import { workbenchRoutes } from './pages/workbench/routes'
@@ -24,6 +27,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignInPage.vue'), meta: { titleKey: 'signIn.title' } },
   ...appealsRoutes,
   ...policyRoutes,
+  ...financeRoutes,
+  ...financeDemandRoutes,
+  ...reportRoutes,
   ...noticesRoutes,
   ...enterpriseRoutes,
   ...workbenchRoutes,

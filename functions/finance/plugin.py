@@ -3,8 +3,10 @@ from functions.shared.plugins import JobAccess, Plugin
 
 PLUGIN = Plugin(
     name="finance",
-    blueprints=("functions.finance.routes:bp", "functions.finance.bank_routes:bp"),
-    models=("functions.finance.models",),
+    blueprints=("functions.finance.catalogue_routes:bp", "functions.finance.routes:bp", "functions.finance.bank_routes:bp",
+                "functions.finance.reports.routes:bp"),
+    models=("functions.finance.catalogue_models", "functions.finance.models", "functions.finance.reports.models"),
+    seed=("functions.finance.catalogue_seed:seed", "functions.finance.reports.seed:seed"),
     clock_handlers={"demand": "functions.finance.bank:on_clock"},
     notices="functions.finance.vocabulary:NOTICE_TEXTS",
     vocabulary="functions.finance.vocabulary:page_vocabulary",
@@ -12,7 +14,7 @@ PLUGIN = Plugin(
         # bank.on_clock inside the sweeper: a lapsed claim goes back to the pool (the demand, its ban,
         # a new feed entry taken from the counter), the enterprise is told.
         "sweep_clocks": JobAccess(tables={"finance-demands": ("GetItem", "PutItem"), "finance-claim-bans": ("PutItem",),
-                                          "finance-feed": ("GetItem", "PutItem"), "orgs": ("GetItem",),
+                                          "finance-feed": ("GetItem", "PutItem"), "finance-institutions": ("GetItem",),
                                           "audit": ("PutItem",), "outbox": ("PutItem",)}),
     },
 )

@@ -770,6 +770,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bank/v1/demands/{demand_id}/credit-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The enterprise's real-time credit report: to the claiming institution only, under a live consent; every read is logged for the enterprise
+         * @description `format=json` (default) or `pdf` (send `Accept: application/pdf`; the font is embedded). The report carries its number, time, SHA-256 and a verification link (GET /api/credit-reports/{report_no}/verify). Not the claimer: 404. No live consent (none, revoked, expired): 403.
+         */
+        get: operations["get_api_bank_v1_demands_demand_id_credit-report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bank/v1/demands/{demand_id}/outcomes": {
         parameters: {
             query?: never;
@@ -851,6 +871,26 @@ export interface paths {
         get?: never;
         /** Load (or replace) a year's State Council holiday notice; recomputes open provisional deadlines */
         put: operations["put_api_calendar_notices_year"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/credit-reports/{report_no}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify a credit report: was it issued, and when
+         * @description Public. Whether the platform issued this report number and when; with `sha256`, whether it is the hash of the report issued. Nothing of the report's content. An unknown number: 404.
+         */
+        get: operations["get_api_credit-reports_report_no_verify"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -987,6 +1027,46 @@ export interface paths {
         };
         /** A district's appeal statistics */
         get: operations["get_api_districts_district_appeal-stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprises/{uscc}/credit-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import public credit items of an enterprise
+         * @description Admins of the enterprise's jurisdiction. Each item has its kind, the source that published it and the day its data describes (`as_of`, not after today); an item with the same id (its kind, then its number or title) replaces the stored one. Every bad field is reported (422).
+         */
+        post: operations["post_api_enterprises_uscc_credit-items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprises/{uscc}/credit-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The enterprise's credit report, issued now
+         * @description The enterprise itself. Composed in real time from its profile, the public credit data imported and the platform's own records; every call issues a new report number. `format=json` (default): the report with its SHA-256 (of the report's canonical JSON) and verification link; `html` and `pdf` (font embedded) carry the number, time, SHA-256 and a QR code (ask for the PDF with `Accept: application/pdf`: API Gateway returns binary bodies only then). Another enterprise gets 404; an official who may read the profile 403.
+         */
+        get: operations["get_api_enterprises_uscc_credit-report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1196,6 +1276,74 @@ export interface paths {
         };
         /** One demand with its timeline: published, claimed by whom, contacted, approved, disbursed or rejected with the reason */
         get: operations["get_api_finance_demands_demand_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The financial institutions, with their branch counts per district and their product counts */
+        get: operations["get_api_finance_institutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/institutions/{institution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One financial institution: its branches, district by district, and its products */
+        get: operations["get_api_finance_institutions_institution_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loan products of the 57 institutions: filter by category, guarantee type, an amount or term inside the product's range, institution, district, channel and target; lowest rate first, with facet counts */
+        get: operations["get_api_finance_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One loan product */
+        get: operations["get_api_finance_products_product_id"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2842,6 +2990,27 @@ export interface components {
             /** Reason */
             reason: string | null;
         };
+        /** CreditReportOut */
+        CreditReportOut: {
+            /** Report No */
+            report_no: string;
+            /** Generated At */
+            generated_at: string;
+            /**
+             * Sha256
+             * @description hex SHA-256 of the canonical JSON of `report` (sorted keys, no whitespace, UTF-8)
+             */
+            sha256: string;
+            /** Verify Url */
+            verify_url: string;
+            /**
+             * Report
+             * @description the report: format, report_no, generated_at, subject, summary, sections [{key, title_zh, title_en, origin, sources, as_of, entries}]
+             */
+            report: {
+                [key: string]: unknown;
+            };
+        };
         /** OutcomeIn */
         OutcomeIn: {
             /**
@@ -2961,6 +3130,24 @@ export interface components {
              * @description open provisional deadlines this notice settles; they are recomputed once it is stored
              */
             recomputed_clocks: number;
+        };
+        /** VerifyOut */
+        VerifyOut: {
+            /** Report No */
+            report_no: string;
+            /** Issued */
+            issued: boolean;
+            /**
+             * Issued At
+             * @default null
+             */
+            issued_at: string | null;
+            /**
+             * Sha256 Matches
+             * @description null when no sha256 was given
+             * @default null
+             */
+            sha256_matches: boolean | null;
         };
         /** DepartmentItemOut */
         DepartmentItemOut: {
@@ -3109,6 +3296,65 @@ export interface components {
             rates: {
                 [key: string]: number | null;
             };
+        };
+        /** CreditItemIn */
+        CreditItemIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "registration" | "licence" | "penalty" | "enforcement" | "dishonest" | "tax_credit" | "social_insurance" | "utility" | "honour";
+            /**
+             * Source
+             * @description who published it, e.g. 信用中国, 国家企业信用信息公示系统
+             */
+            source: string;
+            /**
+             * As Of
+             * Format: date
+             * @description the day the data describes (not after today)
+             */
+            as_of: string;
+            /**
+             * Data
+             * @description the kind's fields: registration {name, legal_representative, status, registered_capital_fen, founded_on, address?, authority?}; licence {licence_no, title, authority, valid_from, valid_to?}; penalty {decision_no, authority, reason, penalty, amount_fen?, decided_on}; enforcement {case_no, court, amount_fen, filed_on, status?}; dishonest {case_no, court, obligation, published_on}; tax_credit {rating, year}; social_insurance {headcount, month}; utility {utility, months, on_time_months, arrears_fen}; honour {title, awarded_by, awarded_on}
+             */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** CreditItemsIn */
+        CreditItemsIn: {
+            /** Items */
+            items: components["schemas"]["CreditItemIn"][];
+        };
+        /** CreditItemOut */
+        CreditItemOut: {
+            /** Item Id */
+            item_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "registration" | "licence" | "penalty" | "enforcement" | "dishonest" | "tax_credit" | "social_insurance" | "utility" | "honour";
+            /** Source */
+            source: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /** CreditItemsOut */
+        CreditItemsOut: {
+            /** Uscc */
+            uscc: string;
+            /** Imported */
+            imported: components["schemas"]["CreditItemOut"][];
         };
         /** ConditionOut */
         ConditionOut: {
@@ -3756,6 +4002,190 @@ export interface components {
             duplicate: boolean;
             /** Events */
             events: components["schemas"]["DemandEventOut"][];
+        };
+        /** InstitutionSummaryOut */
+        InstitutionSummaryOut: {
+            /** Id */
+            id: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /** Short Zh */
+            short_zh: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "policy" | "state_owned" | "joint_stock" | "city_commercial" | "rural_commercial" | "village_bank" | "foreign" | "guarantee" | "microcredit" | "leasing" | "factoring" | "insurance";
+            /**
+             * District
+             * @description where its Qingdao head office is
+             */
+            district: string;
+            /** Hotline */
+            hotline: string | null;
+            /** Branch Count */
+            branch_count: number;
+            /**
+             * Branches By District
+             * @description branch counts per district code
+             */
+            branches_by_district: {
+                [key: string]: number;
+            };
+            /** Product Count */
+            product_count: number;
+            /** Categories */
+            categories: ("credit" | "mortgage" | "guarantee" | "ip_pledge" | "supply_chain" | "agricultural" | "trade" | "green" | "leasing")[];
+        };
+        /** InstitutionsOut */
+        InstitutionsOut: {
+            /** Items */
+            items: components["schemas"]["InstitutionSummaryOut"][];
+            /** Total */
+            total: number;
+            /** Branch Total */
+            branch_total: number;
+            /** Product Total */
+            product_total: number;
+        };
+        /** BranchOut */
+        BranchOut: {
+            /** Id */
+            id: string;
+            /** Name Zh */
+            name_zh: string;
+            /** District */
+            district: string;
+            /** Address Zh */
+            address_zh: string;
+            /** Phone */
+            phone: string;
+        };
+        /** ProductOut */
+        ProductOut: {
+            /** Id */
+            id: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Institution Name Zh */
+            institution_name_zh: string;
+            /** Institution Name En */
+            institution_name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "credit" | "mortgage" | "guarantee" | "ip_pledge" | "supply_chain" | "agricultural" | "trade" | "green" | "leasing";
+            /**
+             * Guarantee
+             * @enum {string}
+             */
+            guarantee: "credit" | "mortgage" | "guarantee" | "pledge";
+            /** Amount Min Fen */
+            amount_min_fen: number;
+            /** Amount Max Fen */
+            amount_max_fen: number;
+            /** Term Min Months */
+            term_min_months: number;
+            /** Term Max Months */
+            term_max_months: number;
+            /**
+             * Annual Rate Min Bp
+             * @description indicative annual rate, lowest, in basis points (345 = 3.45%)
+             */
+            annual_rate_min_bp: number;
+            /** Annual Rate Max Bp */
+            annual_rate_max_bp: number;
+            /**
+             * Channel
+             * @description 信易贷 xinyidai, 融资通 rongzitong, 金农通 jinnongtong, or this platform
+             * @enum {string}
+             */
+            channel: "xinyidai" | "rongzitong" | "jinnongtong" | "platform";
+            /** Targets */
+            targets: ("small_micro" | "tech" | "agri" | "foreign_trade" | "self_employed" | "specialized" | "green" | "manufacturing" | "marine" | "startup")[];
+            /**
+             * Districts
+             * @description the districts it is offered in (GB/T 2260)
+             */
+            districts: string[];
+            /** Description Zh */
+            description_zh: string;
+        };
+        /** InstitutionOut */
+        InstitutionOut: {
+            /** Id */
+            id: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /** Short Zh */
+            short_zh: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "policy" | "state_owned" | "joint_stock" | "city_commercial" | "rural_commercial" | "village_bank" | "foreign" | "guarantee" | "microcredit" | "leasing" | "factoring" | "insurance";
+            /**
+             * District
+             * @description where its Qingdao head office is
+             */
+            district: string;
+            /** Hotline */
+            hotline: string | null;
+            /** Branch Count */
+            branch_count: number;
+            /**
+             * Branches By District
+             * @description branch counts per district code
+             */
+            branches_by_district: {
+                [key: string]: number;
+            };
+            /** Product Count */
+            product_count: number;
+            /** Categories */
+            categories: ("credit" | "mortgage" | "guarantee" | "ip_pledge" | "supply_chain" | "agricultural" | "trade" | "green" | "leasing")[];
+            /** Branches */
+            branches: components["schemas"]["BranchOut"][];
+            /** Products */
+            products: components["schemas"]["ProductOut"][];
+        };
+        /** FacetsOut */
+        FacetsOut: {
+            /** Category */
+            category: {
+                [key: string]: number;
+            };
+            /** Guarantee */
+            guarantee: {
+                [key: string]: number;
+            };
+            /** Channel */
+            channel: {
+                [key: string]: number;
+            };
+        };
+        /** ProductsOut */
+        ProductsOut: {
+            /** Items */
+            items: components["schemas"]["ProductOut"][];
+            /**
+             * Total
+             * @description products matching every filter
+             */
+            total: number;
+            /** @description per value, the products matching every other filter */
+            facets: components["schemas"]["FacetsOut"];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** VocabularyOut */
         VocabularyOut: {
@@ -7923,6 +8353,80 @@ export interface operations {
             };
         };
     };
+    "get_api_bank_v1_demands_demand_id_credit-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path: {
+                demand_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditReportOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
     post_api_bank_v1_demands_demand_id_outcomes: {
         parameters: {
             query?: never;
@@ -8235,6 +8739,66 @@ export interface operations {
             };
             /** @description Problem */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_credit-reports_report_no_verify": {
+        parameters: {
+            query?: {
+                sha256?: string | null;
+            };
+            header?: never;
+            path: {
+                report_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8752,6 +9316,172 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post_api_enterprises_uscc_credit-items": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditItemsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditItemsOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get_api_enterprises_uscc_credit-report": {
+        parameters: {
+            query?: {
+                format?: "json" | "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditReportOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": unknown;
                 };
             };
         };
@@ -9839,6 +10569,212 @@ export interface operations {
             };
             /** @description Problem */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_institutions: {
+        parameters: {
+            query?: {
+                kind?: ("policy" | "state_owned" | "joint_stock" | "city_commercial" | "rural_commercial" | "village_bank" | "foreign" | "guarantee" | "microcredit" | "leasing" | "factoring" | "insurance") | null;
+                district?: ("370202" | "370203" | "370211" | "370212" | "370213" | "370214" | "370215" | "370281" | "370283" | "370285") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionsOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_institutions_institution_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                institution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_products: {
+        parameters: {
+            query?: {
+                category?: ("credit" | "mortgage" | "guarantee" | "ip_pledge" | "supply_chain" | "agricultural" | "trade" | "green" | "leasing") | null;
+                guarantee?: ("credit" | "mortgage" | "guarantee" | "pledge") | null;
+                amount_fen?: number | null;
+                term_months?: number | null;
+                institution_id?: string | null;
+                district?: ("370202" | "370203" | "370211" | "370212" | "370213" | "370214" | "370215" | "370281" | "370283" | "370285") | null;
+                channel?: ("xinyidai" | "rongzitong" | "jinnongtong" | "platform") | null;
+                target?: ("small_micro" | "tech" | "agri" | "foreign_trade" | "self_employed" | "specialized" | "green" | "manufacturing" | "marine" | "startup") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductsOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_products_product_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,15 +29,14 @@ describe('home page', () => {
     expect(wrapper.text()).not.toContain('青融通')
   })
 
-  it('shows a built platform the front end has no pages for yet without a link', async () => {
+  it('links the finance card to /finance and skips a platform it has no words for', async () => {
     fakeApi({ 'GET /api/platforms': { body: { items: [{ name: 'finance', built: true }, { name: 'unknown', built: true }] } } })
 
     const { wrapper } = await renderApp('/')
 
     const cards = wrapper.findAll('.platform-card')
     expect(cards.map((card) => card.attributes('data-platform'))).toEqual(['finance'])
-    expect(cards[0]!.find('a').exists()).toBe(false)
-    expect(cards[0]!.text()).toContain('即将上线')
+    expect(cards[0]!.find('a').attributes('href')).toBe('/finance')
   })
 
   it('links the policy card to /policy and searches policies from the home page', async () => {

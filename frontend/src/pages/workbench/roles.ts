@@ -18,6 +18,8 @@ export const POLICY_REVIEW_ROLES = QUEUE_ROLES
 export const POLICY_DEPARTMENT_ROLES = ['staff', 'admin'] as const
 /** A department's policy statistics (GET /api/departments/{unit}/policy-stats). */
 export const POLICY_STATS_ROLES = QUEUE_ROLES
+/** Who enters a financing demand for an enterprise (POST /api/finance/demands as staff). */
+export const FINANCE_DEMAND_ROLES = ['staff', 'admin'] as const
 /** Who sees the workbench link in the header. */
 export const WORKBENCH_ROLES = QUEUE_ROLES
 
