@@ -163,7 +163,7 @@ def issue_report(uow: UnitOfWork, uscc: str, issued_to: str, issued_to_role: str
     Checks no access: the caller has (the enterprise's own route; the bank API after its claim and
     consent checks). `fields`: the profile's stored facts when the caller read them already.
     Reads: the profile (GetItem, unless given), the credit items (Query), the paid policy applications
-    (Query), the financing hook."""
+    (Query), the enterprise's demands (Query; a GetItem per claiming institution's name)."""
     uscc = parse_uscc(uscc)
     now = uow.now
     report_no = _report_no(now)

@@ -72,8 +72,9 @@ def test_the_enterprise_gets_its_report_with_number_time_and_sha256(api, dynamo_
     for section in report["sections"]:
         for entry in section["entries"]:
             assert entry["source"] and entry["as_of"], section["key"]
-    # One GetItem (profile), a Query each for the credit items and the paid policy awards, one transaction.
-    assert dynamo_calls.by_operation == {"GetItem": 1, "Query": 2, "TransactWriteItems": 1}, dynamo_calls.by_operation
+    # One GetItem (profile), a Query each for the credit items, the paid policy awards and the financing
+    # demands (no demand here: no institution's name to read), one transaction.
+    assert dynamo_calls.by_operation == {"GetItem": 1, "Query": 3, "TransactWriteItems": 1}, dynamo_calls.by_operation
 
 
 def test_each_call_issues_a_new_report_number_and_is_audited(api):
