@@ -92,7 +92,7 @@ def published(kind: str) -> Iterator[PolicyItem]:
 
 
 # -- editing -----------------------------------------------------------------------------------------
-def _may_edit(caller: Principal, department_id: str | None) -> None:
+def may_edit(caller: Principal, department_id: str | None) -> None:
     if caller.role == ADMIN and caller.district == CITY:
         return
     if caller.role == STAFF and department_id and caller.org_id == department_id:
@@ -173,10 +173,10 @@ def save_draft(uow: UnitOfWork, caller: Principal, item_id: str, content: dict[s
         raise ValidationFailed([FieldError("item_id", "must start with doc-, proj- or news-")])
     # Who may edit first: a caller who may not learns nothing from the validation of what they sent.
     department = content.get("department_id") if isinstance(content, dict) else None
-    _may_edit(caller, department)
+    may_edit(caller, department)
     item = _get(item_id)
     if item is not None:
-        _may_edit(caller, item.department_id)
+        may_edit(caller, item.department_id)
     validate(kind, content)
     if item is None:
         item = PolicyItem(item_id=item_id, kind=kind)
@@ -200,7 +200,7 @@ def publish(uow: UnitOfWork, caller: Principal, item_id: str) -> PolicyVersion:
     item = _get(item_id)
     if item is None:
         raise NotFound(f"No policy item {item_id}.")
-    _may_edit(caller, item.department_id)
+    may_edit(caller, item.department_id)
     if item.draft is None:
         raise Conflict("There is no draft to publish.")
     content = validate(item.kind, item.draft)
@@ -227,7 +227,7 @@ def withdraw(uow: UnitOfWork, caller: Principal, item_id: str, reason: str) -> P
     item = _get(item_id)
     if item is None or item.content is None:
         raise NotFound(f"No published policy item {item_id}.")
-    _may_edit(caller, item.department_id)
+    may_edit(caller, item.department_id)
     if item.withdrawn_at:
         raise Conflict("It is already withdrawn.")
     item.withdrawn_at, item.withdrawn_reason, item.listed_kind = isoformat_utc(uow.now), reason, None
@@ -433,5 +433,5 @@ def editable(caller: Principal, item_id: str) -> PolicyItem:
     item = _get(item_id)
     if item is None:
         raise NotFound(f"No policy item {item_id}.")
-    _may_edit(caller, item.department_id)
+    may_edit(caller, item.department_id)
     return item
