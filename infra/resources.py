@@ -1127,6 +1127,11 @@ def finish_template(template: dict, facts: dict, layer_content_uri: str,
                 variables[var] = {"Ref": param}
         if variables:
             variables["ORIGIN_VERIFY_SECRET"] = {"Ref": "OriginVerifySecret"}
+            # Where a credit report's QR code sends its reader (functions/finance/reports/routes.py
+            # site_of): the site's own domain. CloudFront does not pass the viewer's Host to API
+            # Gateway, and the distribution's default name cannot be written here (a cycle, see
+            # SITE_ORIGINS); without a SiteDomainName (outside China only) the host asked is used.
+            variables["SITE_URL"] = {"Fn::If": ["HasSiteDomain", {"Fn::Sub": "https://${SiteDomainName}"}, ""]}
 
     added.update(site_resources(facts["api_gateway_stage"], stage))
     added.update(alarm_resources(functions, dlq_ids, table_ids))

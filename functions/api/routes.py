@@ -383,6 +383,7 @@ class ApiBlueprint(Blueprint):
         dev_only: bool = False,
         errors: tuple[int, ...] = (),
         raw: bool = False,
+        protocol_errors: bool = False,
         replay: bool = True,
         headers: tuple[tuple[str, str, bool], ...] = (),
         authenticator: Authenticator = BEARER,
@@ -392,7 +393,9 @@ class ApiBlueprint(Blueprint):
         None (public: an anonymous caller too, and `call.principal` is whoever the authenticator names,
         if anyone). `dev_only` routes answer 404 on production stages; `replay=False` keeps a route's
         answer out of the idempotency store (a replay runs it again). `idempotent` (default: POST routes) takes
-        an `Idempotency-Key`; `idempotent=REQUIRED` refuses a request without one (400)."""
+        an `Idempotency-Key`; `idempotent=REQUIRED` refuses a request without one (400). A `raw` view may return
+        its own Response (a file, a redirect); `protocol_errors` says that it also answers some errors in its
+        protocol's JSON (OAuth 2.0, Open311) rather than problem+json, which the OpenAPI document then shows."""
         method = method.upper()
         if idempotent is None:
             idempotent = method == "POST"
@@ -413,7 +416,7 @@ class ApiBlueprint(Blueprint):
                     roles=roles,
                     idempotent=idempotent,
                     error_statuses=errors,
-                    raw=raw,
+                    protocol_errors=protocol_errors,
                     headers=headers,
                     security=authenticator.name,
                 )

@@ -210,7 +210,7 @@ def services(call: Call):
 
 
 @bp.api(f"{BASE}/services/{{service_file}}", summary="Open311: one service's definition (services/{code}.json or .xml)",
-        query=DiscoveryQuery, response=ServiceDefinitionOut, roles=None, errors=(404,), raw=True)
+        query=DiscoveryQuery, response=ServiceDefinitionOut, roles=None, errors=(404,), raw=True, protocol_errors=True)
 def service_definition(call: Call):
     return _service_definition(call, split_format(call.params["service_file"], "services/"))
 
@@ -295,7 +295,7 @@ def _request_file(request: AuthRequest) -> bool:
 
 @bp.api(f"{BASE}/requests/{{request_file}}",
         summary="Open311: one service request (requests/{id}.json or .xml, api_key required)",
-        query=RequestQuery, response=list[ServiceRequestOut], roles=ANY_ROLE, errors=(403, 404), raw=True,
+        query=RequestQuery, response=list[ServiceRequestOut], roles=ANY_ROLE, errors=(403, 404), raw=True, protocol_errors=True,
         authenticator=Open311KeyAuthenticator(_request_file))
 def get_request(call: Call):
     return _get_request(call, split_format(call.params["request_file"], "requests/"))
@@ -331,7 +331,7 @@ def _keyed_document(request: AuthRequest) -> bool:
 @bp.api(f"{BASE}/{{document}}",
         summary="Open311: GET services.json or services.xml (the service list, public), requests.json or requests.xml "
                 "(the key's channel's service requests, api_key required); any other document is a 404",
-        query=RequestsQuery, response=DocumentOut, roles=None, errors=(403, 404), raw=True,
+        query=RequestsQuery, response=DocumentOut, roles=None, errors=(403, 404), raw=True, protocol_errors=True,
         authenticator=Open311KeyAuthenticator(_keyed_document))
 def get_document(call: Call):
     return _document("GET", call.params["document"], GET_DOCUMENTS)(call)
@@ -340,7 +340,7 @@ def get_document(call: Call):
 @bp.api(f"{BASE}/{{document}}", "POST",
         summary="Open311: POST requests.json or requests.xml, a service request (form-encoded, api_key); "
                 "any other document is a 404",
-        form=RequestForm, response=list[CreatedOut], roles=ANY_ROLE, idempotent=False, errors=(403, 404), raw=True,
+        form=RequestForm, response=list[CreatedOut], roles=ANY_ROLE, idempotent=False, errors=(403, 404), raw=True, protocol_errors=True,
         authenticator=Open311KeyAuthenticator(_keyed_document))
 def post_document(call: Call):
     return _document("POST", call.params["document"], POST_DOCUMENTS)(call)

@@ -80,5 +80,5 @@ def credit_report(call: Call):
     if call.query.format == "pdf":
         return Response(render.pdf(issued.report, issued.sha256, site), status_code=200,
                         headers={**headers, "Content-Type": PDF, "Content-Disposition": f'attachment; filename="{issued.report_no}.pdf"'})
-    body = report_presenters.report(issued, render.verify_url(issued.report_no, site))
+    body = report_presenters.report(issued, render.verify_url(issued.report_no, site, issued.sha256))
     return Response(body.model_dump_json(), status_code=200, headers={**headers, "Content-Type": "application/json"})

@@ -38,7 +38,7 @@ def _oauth_error(status: int, error: str, description: str, extra_headers: dict[
     roles=None,
     idempotent=False,
     errors=(401, 429),
-    raw=True,
+    raw=True, protocol_errors=True,
 )
 def oauth_token(call: Call):
     form: ClientCredentialsIn = call.body

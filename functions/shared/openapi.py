@@ -49,8 +49,8 @@ class RouteSpec:
     idempotent: bool | str = False  # True: takes an Idempotency-Key; "required": refuses a request without one
     form_body: type[BaseModel] | None = None
     error_statuses: tuple[int, ...] = field(default=())
-    # A raw route answers some errors in its own protocol's JSON (OAuth 2.0, Open311) as well.
-    raw: bool = False
+    # The route answers some errors in its own protocol's JSON (OAuth 2.0, Open311) as well.
+    protocol_errors: bool = False
     # Request headers the route reads: (name, description, required).
     headers: tuple[tuple[str, str, bool], ...] = ()
     # The security scheme (a key of components.securitySchemes) of the route's authenticator.
@@ -183,7 +183,7 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         if spec.headers or (spec.idempotent and spec.roles is None):
             statuses |= {422}  # a missing or malformed header (Receipt-Code; a guessable anonymous key)
         content = dict(problem)
-        if spec.raw:
+        if spec.protocol_errors:
             statuses |= {400, 403, 404}
             content["application/json"] = {"schema": {"description": "the protocol's own error body (OAuth 2.0 / Open311)"}}
         for status in sorted(statuses):

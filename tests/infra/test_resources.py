@@ -453,3 +453,6 @@ def test_only_requests_through_cloudfront_may_name_the_client_address():
     functions = [r for r in out["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
     assert functions and all(f["Properties"]["Environment"]["Variables"]["ORIGIN_VERIFY_SECRET"] == {"Ref": "OriginVerifySecret"}
                              for f in functions)
+    # The QR code of a credit report names the site's own domain when the stage has one.
+    assert all(f["Properties"]["Environment"]["Variables"]["SITE_URL"] ==
+               {"Fn::If": ["HasSiteDomain", {"Fn::Sub": "https://${SiteDomainName}"}, ""]} for f in functions)

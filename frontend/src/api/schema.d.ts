@@ -887,7 +887,7 @@ export interface paths {
         };
         /**
          * Verify a credit report: was it issued, and when
-         * @description Public. Whether the platform issued this report number and when; with `sha256`, whether it is the hash of the report issued. Nothing of the report's content. An unknown number: 404.
+         * @description Public. Whether the platform issued this report number and when; with `sha256`, whether it is the hash of the report issued. Nothing of the report's content. An unknown number: 404. This is the address the report's QR code carries: a browser (asking for `text/html` before JSON) is sent on with 303 to the site's verification page `/verify/{report_no}`, which asks this route for JSON and says what it answered.
          */
         get: operations["get_api_credit-reports_report_no_verify"];
         put?: never;
@@ -8382,7 +8382,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -8392,7 +8391,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -8402,7 +8400,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -8412,7 +8409,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -8422,7 +8418,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
         };
@@ -9441,7 +9436,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -9451,7 +9445,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -9461,7 +9454,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -9471,7 +9463,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
             /** @description Problem */
@@ -9481,7 +9472,6 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": unknown;
                 };
             };
         };

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from functions.finance.reports.compose import DAY, FEN, KINDS, SOURCE_WORDS, UTILITIES
 from functions.shared.errors import Unavailable
@@ -86,22 +86,25 @@ def data_rows(section: Mapping[str, Any]) -> list[list[tuple[str, str]]]:
 
 
 # -- QR ------------------------------------------------------------------------------------------
-def verify_url(report_no: str, base: str = "") -> str:
-    """Where the QR code points: the public verification route (absolute when the site is known)."""
-    return base.rstrip("/") + VERIFY_PATH.format(report_no=report_no)
+def verify_url(report_no: str, base: str = "", sha256: str | None = None) -> str:
+    """Where the QR code points: the public verification route (absolute when the site is known), with
+    the report's hash, so that scanning checks the number and the content at once. A browser asking it
+    is sent on to the verification page (routes.py); a program gets JSON."""
+    url = base.rstrip("/") + VERIFY_PATH.format(report_no=report_no)
+    return f"{url}?sha256={sha256}" if sha256 else url
 
 
-def qr(report_no: str, base: str = "") -> segno.QRCode:
-    return segno.make(verify_url(report_no, base), error="m", micro=False)
+def qr(report_no: str, base: str = "", sha256: str | None = None) -> segno.QRCode:
+    return segno.make(verify_url(report_no, base, sha256), error="m", micro=False)
 
 
-def qr_svg(report_no: str, base: str = "") -> str:
-    return qr(report_no, base).svg_inline(scale=3, title="report verification link")
+def qr_svg(report_no: str, base: str = "", sha256: str | None = None) -> str:
+    return qr(report_no, base, sha256).svg_inline(scale=3, title="report verification link")
 
 
-def qr_png(report_no: str, base: str = "") -> bytes:
+def qr_png(report_no: str, base: str = "", sha256: str | None = None) -> bytes:
     buffer = io.BytesIO()
-    qr(report_no, base).save(buffer, kind="png", scale=4, border=2)
+    qr(report_no, base, sha256).save(buffer, kind="png", scale=4, border=2)
     return buffer.getvalue()
 
 
@@ -119,8 +122,8 @@ def _environment() -> Environment:
 
 def html(report: Mapping[str, Any], sha256: str, base: str = "") -> str:
     return _environment().get_template("report.html").render(
-        report=report, sha256=sha256, verify_url=verify_url(report["report_no"], base),
-        qr_svg=Markup(qr_svg(report["report_no"], base)))
+        report=report, sha256=sha256, verify_url=verify_url(report["report_no"], base, sha256),
+        qr_svg=Markup(qr_svg(report["report_no"], base, sha256)))
 
 
 # -- PDF -----------------------------------------------------------------------------------------
@@ -168,7 +171,7 @@ def pdf(report: Mapping[str, Any], sha256: str, base: str = "") -> bytes:
     subject = report["subject"]
     story: list[Any] = [p("企业信用报告", title), p("Enterprise credit report · 青岛市企业服务平台 · 青融通", small),
                         Spacer(1, 6 * mm)]
-    head = Table([[p("报告编号"), p(report["report_no"]), Image(io.BytesIO(qr_png(report["report_no"], base)),
+    head = Table([[p("报告编号"), p(report["report_no"]), Image(io.BytesIO(qr_png(report["report_no"], base, sha256)),
                                                                  width=30 * mm, height=30 * mm)],
                   [p("生成时间"), p(report["generated_at"]), ""],
                   [p("企业名称"), p(subject.get("name") or "—"), ""],
@@ -176,7 +179,11 @@ def pdf(report: Mapping[str, Any], sha256: str, base: str = "") -> bytes:
                   [p("SHA-256"), p(sha256, small), ""]],
                  colWidths=[32 * mm, 108 * mm, 34 * mm])
     head.setStyle(TableStyle([*grid.getCommands(), ("SPAN", (2, 0), (2, -1)), ("ALIGN", (2, 0), (2, -1), "CENTER")]))
-    story += [head, p(f"扫码或访问 {verify_url(report['report_no'], base)} 核验本报告是否由平台出具及出具时间。", small)]
+    # The address printed under the code is also a link (a /URI annotation): a reader on screen clicks
+    # where one on paper scans; both reach the same verification.
+    link = verify_url(report["report_no"], base, sha256)
+    story += [head, Paragraph(f'扫码或访问 <link href="{escape(link)}" color="#1a56db">{escape(link)}</link> '
+                              "核验本报告是否由平台出具、出具时间及内容是否一致。", small)]
     for section in report["sections"]:
         where = "、".join(source_words(s) for s in section["sources"]) or "—"
         story.append(p(f"{section['title_zh']}  {section['title_en']}", heading))

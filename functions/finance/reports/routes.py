@@ -3,6 +3,7 @@ HTML or PDF, each a newly issued report); anyone verifies a report number."""
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 from chalice import Response
 
@@ -67,14 +68,30 @@ def credit_report(call: Call):
         return Response(render.pdf(issued.report, issued.sha256, site), status_code=200,
                         headers={**headers, "Content-Type": PDF,
                                  "Content-Disposition": f'attachment; filename="{issued.report_no}.pdf"'})
-    body = presenters.report(issued, render.verify_url(issued.report_no, site))
+    body = presenters.report(issued, render.verify_url(issued.report_no, site, issued.sha256))
     return Response(body.model_dump_json(), status_code=200, headers={**headers, "Content-Type": "application/json"})
 
 
 @bp.api("/credit-reports/{report_no}/verify", summary="Verify a credit report: was it issued, and when",
         description="Public. Whether the platform issued this report number and when; with `sha256`, whether it "
-                    "is the hash of the report issued. Nothing of the report's content. An unknown number: 404.",
-        roles=None, query=VerifyQuery, response=VerifyOut, errors=(404,))
+                    "is the hash of the report issued. Nothing of the report's content. An unknown number: 404. "
+                    "This is the address the report's QR code carries: a browser (asking for `text/html` before "
+                    "JSON) is sent on with 303 to the site's verification page `/verify/{report_no}`, which asks "
+                    "this route for JSON and says what it answered.",
+        roles=None, query=VerifyQuery, response=VerifyOut, errors=(404,), raw=True)
 def verify(call: Call):
     query: VerifyQuery = call.query
-    return presenters.verification(service.verify(call.params["report_no"], query.sha256))
+    if _wants_a_page(call.headers.get("accept", "")):
+        location = f"{site_of(call)}/verify/{quote(call.params['report_no'], safe='')}"
+        if query.sha256:
+            location += f"?sha256={query.sha256}"
+        return Response("", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
+    body = presenters.verification(service.verify(call.params["report_no"], query.sha256))
+    return Response(body.model_dump_json(), status_code=200, headers={"Content-Type": "application/json"})
+
+
+def _wants_a_page(accept: str) -> bool:
+    """A browser's navigation (a scanned QR code, a clicked link) lists text/html first; fetch() and
+    programs ask for JSON or anything."""
+    first = accept.split(",", 1)[0].split(";", 1)[0].strip().lower()
+    return first in ("text/html", "application/xhtml+xml")

@@ -61,7 +61,7 @@ def test_the_enterprise_gets_its_report_with_number_time_and_sha256(api, dynamo_
     assert re.fullmatch(r"CR-20261120-[0-9A-HJKMNP-TV-Z]{10}", got["report_no"])
     assert got["generated_at"] == "2026-11-20T10:00:00+08:00"
     assert got["sha256"] == canonical_sha256(got["report"])  # a bank recomputes it from what it received
-    assert got["verify_url"].endswith(f"/api/credit-reports/{got['report_no']}/verify")
+    assert got["verify_url"].endswith(f"/api/credit-reports/{got['report_no']}/verify?sha256={got['sha256']}")
     assert response.headers["X-Report-No"] == got["report_no"] and response.headers["X-Report-SHA256"] == got["sha256"]
     report = got["report"]
     assert report["subject"]["uscc"] == ZHENGRIXIN and report["subject"]["name"] == "青岛正日信企业管理有限公司"
@@ -124,6 +124,13 @@ def test_pdf_is_a_pdf_with_the_font_embedded(api):
     assert response.headers["Content-Disposition"] == f'attachment; filename="{response.headers["X-Report-No"]}.pdf"'
     data = response.body
     assert data.startswith(b"%PDF-") and b"/FontFile2" in data and b"WenQuanYiMicroHei" in data
+    # The address under the QR code is a link to the same place the code points: number and hash.
+    links = re.findall(rb"/URI \(([^)]*)\)", data)
+    number, sha256 = response.headers["X-Report-No"], response.headers["X-Report-SHA256"]
+    # (one annotation per line the wrapped address takes)
+    assert links and {link.decode() for link in links} == {f"/api/credit-reports/{number}/verify?sha256={sha256}"}
+    verified = body(api.verify(number, sha256))
+    assert verified["issued"] is True and verified["sha256_matches"] is True
 
 
 def test_pdf_is_a_binary_type_of_the_app(app):
@@ -165,6 +172,20 @@ def test_verification_says_issued_and_when_and_nothing_more(api):
     assert body(api.verify(got["report_no"], wrong)) == {**body(response), "sha256_matches": False}
     text = response.body.decode() if isinstance(response.body, bytes) else response.body
     assert ZHENGRIXIN not in text and "正日信" not in text and got["sha256"] not in text
+
+
+def test_a_browser_following_the_qr_code_is_sent_to_the_verification_page(api, client):
+    got = body(api.report("ent-zhengrixin"))
+    scanned = client.http.get(got["verify_url"], headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"})
+    assert scanned.status_code == 303
+    assert scanned.headers["Location"] == f"/verify/{got['report_no']}?sha256={got['sha256']}"
+    # The page asks the same address for JSON (its client lists JSON first); so does any program.
+    for accept in ("application/json, application/problem+json", "*/*"):
+        answer = client.http.get(got["verify_url"], headers={"Accept": accept})
+        assert answer.status_code == 200 and body(answer)["sha256_matches"] is True
+    # Unknown numbers go to the page too, which says so; a program gets the 404.
+    assert client.http.get("/api/credit-reports/CR-20261120-0000000000/verify",
+                           headers={"Accept": "text/html"}).headers["Location"] == "/verify/CR-20261120-0000000000"
 
 
 def test_an_unknown_report_is_404_and_a_malformed_hash_422(api, seeded):

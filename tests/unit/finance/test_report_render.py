@@ -66,9 +66,11 @@ def test_html_escapes_what_it_prints():
 
 
 def test_the_qr_code_points_to_the_verification_route():
-    url = render.verify_url(REPORT_NO, "https://qd.example.cn/")
-    assert url == "https://qd.example.cn/api/credit-reports/CR-20261120-ABCDEFGHJK/verify"
-    qr = render.qr(REPORT_NO, "https://qd.example.cn")
+    assert render.verify_url(REPORT_NO, "https://qd.example.cn/") == \
+        "https://qd.example.cn/api/credit-reports/CR-20261120-ABCDEFGHJK/verify"
+    url = render.verify_url(REPORT_NO, "https://qd.example.cn/", SHA)
+    assert url == f"https://qd.example.cn/api/credit-reports/CR-20261120-ABCDEFGHJK/verify?sha256={SHA}"
+    qr = render.qr(REPORT_NO, "https://qd.example.cn", SHA)
     # segno keeps no payload: the same text gives the same matrix, another text another one.
     import segno
 
@@ -79,7 +81,7 @@ def test_the_qr_code_points_to_the_verification_route():
         from PIL import Image
         import io
 
-        decoded = decode(Image.open(io.BytesIO(render.qr_png(REPORT_NO, "https://qd.example.cn"))))
+        decoded = decode(Image.open(io.BytesIO(render.qr_png(REPORT_NO, "https://qd.example.cn", SHA))))
         assert decoded[0].data.decode() == url
     except ImportError:
         pass
