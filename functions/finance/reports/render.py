@@ -171,17 +171,25 @@ def pdf(report: Mapping[str, Any], sha256: str, base: str = "") -> bytes:
     subject = report["subject"]
     story: list[Any] = [p("企业信用报告", title), p("Enterprise credit report · 青岛市企业服务平台 · 青融通", small),
                         Spacer(1, 6 * mm)]
-    head = Table([[p("报告编号"), p(report["report_no"]), Image(io.BytesIO(qr_png(report["report_no"], base, sha256)),
-                                                                 width=30 * mm, height=30 * mm)],
+    link = verify_url(report["report_no"], base, sha256)
+
+    class LinkedImage(Image):
+        """The QR code, clickable on screen: a /URI annotation over the image, to where the code points."""
+
+        def draw(self) -> None:
+            super().draw()
+            self.canv.linkURL(link, (0, 0, self.drawWidth, self.drawHeight), relative=1)
+
+    head = Table([[p("报告编号"), p(report["report_no"]), LinkedImage(io.BytesIO(qr_png(report["report_no"], base, sha256)),
+                                                                       width=30 * mm, height=30 * mm)],
                   [p("生成时间"), p(report["generated_at"]), ""],
                   [p("企业名称"), p(subject.get("name") or "—"), ""],
                   [p("统一社会信用代码"), p(subject["uscc"]), ""],
                   [p("SHA-256"), p(sha256, small), ""]],
                  colWidths=[32 * mm, 108 * mm, 34 * mm])
     head.setStyle(TableStyle([*grid.getCommands(), ("SPAN", (2, 0), (2, -1)), ("ALIGN", (2, 0), (2, -1), "CENTER")]))
-    # The address printed under the code is also a link (a /URI annotation): a reader on screen clicks
-    # where one on paper scans; both reach the same verification.
-    link = verify_url(report["report_no"], base, sha256)
+    # The address printed under the code is a link too: a reader on screen clicks where one on paper
+    # scans; both reach the same verification.
     story += [head, Paragraph(f'扫码或访问 <link href="{escape(link)}" color="#1a56db">{escape(link)}</link> '
                               "核验本报告是否由平台出具、出具时间及内容是否一致。", small)]
     for section in report["sections"]:
