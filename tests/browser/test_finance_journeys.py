@@ -182,6 +182,7 @@ def test_a_demand_claimed_read_under_consent_and_a_verified_report(running, sign
     assert item.count() == 1
     assert BANK_NAME in item.inner_text()
     assert item.locator("[data-testid=consent-state]").inner_text().strip() == "有效"
+    assert "报告编号" in read.first.inner_text()  # the read's details in words, not their keys
     checked(page, "consents-read")
     item.locator("[data-testid=revoke]").click()
     confirm = item.locator("[data-testid=confirm-revoke]")
@@ -200,7 +201,9 @@ def test_a_demand_claimed_read_under_consent_and_a_verified_report(running, sign
 
     # 6. The enterprise downloads its report's PDF; the link over its QR code is the verification address,
     # which a browser follows to the verification page.
-    page.goto(f"{running.url}/finance/credit-report")
+    page.goto(f"{running.url}/finance/demands")
+    page.locator("[data-testid=credit-report-link]").click()
+    page.wait_for_url("**/finance/credit-report")
     download_button = page.locator("[data-testid=download-pdf]")
     download_button.wait_for()
     checked(page, "credit-report")

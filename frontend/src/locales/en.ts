@@ -1484,6 +1484,9 @@ const en: Messages = {
       client: 'Client',
       whatLabel: 'What',
       consent: 'Consent no.',
+      fields: {
+        report_no: 'Report no.',
+      },
     },
   },
   notFound: {

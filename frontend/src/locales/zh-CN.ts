@@ -1475,6 +1475,10 @@ const zhCN = {
       client: '客户端',
       whatLabel: '查询内容',
       consent: '授权编号',
+      // Further details of a read, by their key in the log's data.
+      fields: {
+        report_no: '报告编号',
+      },
     },
   },
   notFound: {
