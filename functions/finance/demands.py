@@ -38,6 +38,8 @@ PURPOSE_SIMILARITY = 0.5
 LIVE = (OPEN, CLAIMED, CONTACTED, APPROVED)
 TIMELINE_LIMIT = 50
 COUNTER_LABEL = "feed counter"  # a lost race for the next number: the route runs again (retry_on)
+ENTRY_LABEL = "feed entry"  # …whose entry, under the number another took, fails with it
+FEED_RACE = frozenset({COUNTER_LABEL, ENTRY_LABEL})
 
 
 def entity(demand_id: str) -> str:
@@ -70,7 +72,7 @@ def append_to_feed(uow: UnitOfWork, demand: Demand, event: str) -> int:
     number = last + 1
     uow.put(FeedEntry(feed=COUNTER, seq=0, last=number), condition, label=COUNTER_LABEL)
     uow.put(FeedEntry(feed=FEED, seq=number, demand_id=demand.demand_id, event=event, at=isoformat_utc(uow.now)),
-            FeedEntry.seq.does_not_exist(), label="feed entry")
+            FeedEntry.seq.does_not_exist(), label=ENTRY_LABEL)
     demand.published_seq = number
     return number
 

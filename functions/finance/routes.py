@@ -31,7 +31,7 @@ def vocabulary(call: Call):
         body=DemandIn, response=DemandOut, status=201, roles=(ENTERPRISE, STAFF, ADMIN), errors=(409,))
 def post_demand(call: Call):
     body: DemandIn = call.body
-    call.retry_on = {demands.COUNTER_LABEL}  # another demand took the feed's next number first: run again
+    call.retry_on = set(demands.FEED_RACE)  # another demand took the feed's next number first: run again
     posted = demands.post(call.uow, call.caller, demands.Posting(
         amount_fen=body.amount_fen, term_months=body.term_months, purpose=body.purpose, guarantee=body.guarantee,
         source_channel=body.source_channel, enterprise_uscc=body.enterprise_uscc))

@@ -93,3 +93,44 @@ def test_post_poll_race_to_claim_and_outcomes(running):
 
 def cursor_of(cursor: str) -> str:
     return urllib.parse.quote(cursor, safe="")
+
+
+def test_demands_posted_concurrently_all_enter_the_feed_in_order(running):
+    """Three enterprises posting at once take numbers from one counter: every post is acknowledged (a
+    lost race for the next number runs again), and a bank polling from the start sees every demand once."""
+    stack = running
+    users = ("ent-zhengrixin", "ent-bluesea-soft", "ent-hailian-trade")
+    auth = {user: signed_in(stack, user) for user in users}
+    bank = client_token(stack, "bank-qdccb-client")
+    status, page = stack.json("GET", "/api/bank/v1/demands?limit=200", headers=bank)
+    before = cursor_of(page["next_cursor"]) if page.get("next_cursor") else None
+    results: list[tuple[int, dict]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(12)
+
+    def post(user, n):
+        start.wait()
+        answer = stack.json("POST", "/api/finance/demands", {
+            "amount_fen": (100 + 37 * n) * 1_000_000, "term_months": 6 + n,
+            "purpose": ["采购原材料", "购置检测设备", "支付研发人员工资", "扩建仓储设施"][n % 4] + f"（第{n}批）",
+            "guarantee": "credit"}, {**auth[user], "Idempotency-Key": str(uuid.uuid4())})
+        with lock:
+            results.append(answer)
+
+    threads = [threading.Thread(target=post, args=(users[n % 3], n)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(status for status, _ in results) == [201] * 12, results
+    posted = {demand["id"] for _, demand in results}
+    seen: list[str] = []
+    cursor = before
+    while True:
+        status, page = stack.json("GET", "/api/bank/v1/demands?limit=50" + (f"&cursor={cursor}" if cursor else ""), headers=bank)
+        assert status == 200, page
+        seen += [d["id"] for d in page["items"]]
+        if not page["items"]:
+            break
+        cursor = cursor_of(page["next_cursor"])
+    assert posted <= set(seen) and len(seen) == len(set(seen))
