@@ -34,44 +34,20 @@ from typing import Any
 
 from functions.policy.models import LIBRARY, PROJECT, IndexState, PolicyItem
 from functions.refdata.divisions import BY_CODE, DIVISIONS
+from functions.shared import queues
 from functions.shared.audit import SYSTEM_ACTOR, UnitOfWork
-from functions.shared.cache import ProcessCache
 from functions.shared.errors import Conflict
 from functions.shared.logs import get_logger
 
 QUEUE = "policy-fanout"  # short name; settings.queue_name() gives the stage's queue
 TOPIC = "policy.project_matched"  # its words: vocabulary.py NOTICE_TEXTS
 PAGE_SIZE = 100  # enterprises per message; ≤ 100: one transaction holds at most 100 notices
-SEND_BATCH = 10  # SQS SendMessageBatch takes at most 10 entries
 _log = get_logger(__name__)
 
 
-# -- the queue ------------------------------------------------------------------------------------------
-def _queue() -> tuple[Any, str]:
-    import boto3
-    from botocore.config import Config
-
-    from functions.settings import get_settings
-
-    settings = get_settings()
-    client = boto3.client("sqs", region_name=settings.region, endpoint_url=settings.aws_endpoint_url,
-                          config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2}))
-    return client, client.get_queue_url(QueueName=settings.queue_name(QUEUE))["QueueUrl"]
-
-
-_sqs = ProcessCache("policy.fanout_queue", _queue)
-
-
 def send(messages: list[dict[str, Any]]) -> None:
-    """Put these messages on the fan-out queue (SendMessageBatch, 10 at a time); raise if any is refused."""
-    client, url = _sqs.get()
-    for start in range(0, len(messages), SEND_BATCH):
-        chunk = messages[start:start + SEND_BATCH]
-        entries = [{"Id": str(i), "MessageBody": json.dumps(m, ensure_ascii=False, sort_keys=True)}
-                   for i, m in enumerate(chunk)]
-        answer = client.send_message_batch(QueueUrl=url, Entries=entries)
-        if answer.get("Failed"):
-            raise RuntimeError(f"the fan-out queue refused {answer['Failed']}")
+    """Put these messages on the fan-out queue."""
+    queues.send(QUEUE, messages)
 
 
 # -- which districts a rule can match ------------------------------------------------------------------

@@ -321,6 +321,7 @@ def create_resources(app: Any) -> dict[str, int]:
 
     from functions.platform.jobs_runtime import list_jobs
     from functions.settings import get_settings
+    from functions.shared import queues
     from functions.tables import all_models
 
     created = {"tables": 0, "indexes": 0, "queues": 0, "buckets": 0}
@@ -334,7 +335,13 @@ def create_resources(app: Any) -> dict[str, int]:
     sqs = boto3.client("sqs", region_name=REGION)
     for job in list_jobs(app):
         if job.kind == "queue":
-            sqs.create_queue(QueueName=job.queue)
+            # As in AWS (infra/resources.py): a message failing MAX_RECEIVE_COUNT times moves to the
+            # queue's dead-letter queue, where it stays visible.
+            dead = sqs.create_queue(QueueName=job.queue + queues.DEAD_LETTER_SUFFIX)["QueueUrl"]
+            dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": queues.MAX_RECEIVE_COUNT})
+            url = sqs.create_queue(QueueName=job.queue)["QueueUrl"]  # kept from a journal, or new
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": redrive})
             created["queues"] += 1
     s3 = boto3.client("s3", region_name=REGION)
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
@@ -472,8 +479,13 @@ class JobDriver(threading.Thread):
                 log.exception("job %s failed", job.name)
         return ran
 
+    # Batches taken from one queue per tick while it has messages: Lambda polls a busy queue with
+    # several pollers at once; one batch a second would make a 198-chain snapshot run crawl.
+    BATCHES_PER_TICK = 20
+
     def poll_queues(self) -> dict[str, dict[str, int]]:
-        """Receive one batch from each queue, run its handler, delete what it did not report failed."""
+        """Receive batches from each queue while it has messages (up to BATCHES_PER_TICK), run its
+        handler on each, delete what it did not report failed."""
         from functions.platform.jobs_runtime import run_queue_batch
 
         polled: dict[str, dict[str, int]] = {}
@@ -490,7 +502,13 @@ class JobDriver(threading.Thread):
                     attributes = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
                     self._queues[job.name] = (url, attributes["Attributes"]["QueueArn"])
                 url, arn = self._queues[job.name]
-                polled[job.name] = run_queue_batch(self.app, job, self._sqs, url, arn)
+                total = {"seen": 0, "changed": 0, "failed": 0}
+                for _ in range(self.BATCHES_PER_TICK):
+                    batch = run_queue_batch(self.app, job, self._sqs, url, arn)
+                    total = {key: total[key] + batch[key] for key in total}
+                    if not batch["seen"] or batch["failed"]:
+                        break  # empty, or failing: the failed messages come back after their visibility timeout
+                polled[job.name] = total
             except Exception:  # noqa: BLE001 - a failing job must not stop the others
                 log.exception("job %s failed", job.name)
         return polled
