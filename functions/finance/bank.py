@@ -22,6 +22,7 @@ from typing import Any
 from functions.calendar import service as calendar
 from functions.calendar.models import SlaClock, shanghai_iso
 from functions.finance import demands as demand_service
+from functions.finance import stats
 from functions.finance.demands import append_to_feed, entity, load
 from functions.finance.models import (
     APPROVED,
@@ -110,6 +111,7 @@ def claim(uow: UnitOfWork, caller: Principal, demand_id: str) -> Claimed:
     demand.status, demand.claimed_by, demand.claimed_at, demand.claimed_client = CLAIMED, caller.org_id, now, caller.sub
     demand.updated_at = now
     uow.put(demand, Demand.status == OPEN, label="demand")  # and at the version read: one winner
+    stats.count_claimed(uow, demand)
     lease = calendar.new_clock(calendar.get_calendar(uow.now), entity(demand_id), LEASE_CLOCK, LEASE_RULE, uow.now)
     previous = _clocks(demand_id).get(LEASE_CLOCK)
     if previous is not None:
@@ -210,6 +212,7 @@ def contacted(ctx: OutcomeContext, outcome: Outcome) -> None:
         lease.mark_met(ctx.uow.now)
         ctx.uow.put(lease, label="clock:contact")
     ctx.demand.status = CONTACTED
+    stats.count_contacted(ctx.uow, ctx.demand)
     ctx.uow.audit(entity(ctx.demand.demand_id), "finance.demand_contacted", after={"note": outcome.note})
     ctx.tell("finance.demand_contacted")
 
@@ -227,6 +230,7 @@ def approved(ctx: OutcomeContext, outcome: Outcome) -> None:
     demand.outcome = {"amount_fen": outcome.amount_fen, "annual_rate_bp": outcome.annual_rate_bp,
                       "term_months": outcome.term_months, "guarantee": guarantee}
     demand.status = APPROVED
+    stats.count_approved(ctx.uow, demand, outcome.amount_fen)
     ctx.uow.audit(entity(demand.demand_id), "finance.demand_approved", after=demand.outcome)
     ctx.tell("finance.demand_approved", amount_yuan=f"{outcome.amount_fen / 100:.2f}",
              rate_percent=f"{outcome.annual_rate_bp / 100:.2f}", term_months=outcome.term_months)
@@ -242,6 +246,7 @@ def disbursed(ctx: OutcomeContext, outcome: Outcome) -> None:
         raise ValidationFailed([FieldError("amount_fen", f"must not exceed the {approved_fen} fen approved")])
     demand.outcome = {**(demand.outcome or {}), "disbursed_fen": amount, "disbursed_at": isoformat_utc(ctx.uow.now)}
     demand.status = DISBURSED
+    stats.count_disbursed(ctx.uow, demand, amount)
     ctx.uow.audit(entity(demand.demand_id), "finance.demand_disbursed", after={"amount_fen": amount})
     ctx.tell("finance.demand_disbursed", amount_yuan=f"{amount / 100:.2f}")
 
@@ -257,6 +262,7 @@ def rejected(ctx: OutcomeContext, outcome: Outcome) -> None:
         lease.mark_met(ctx.uow.now)  # nobody owes contact on a rejected demand
         ctx.uow.put(lease, label="clock:contact")
     ctx.demand.status, ctx.demand.reason = REJECTED, outcome.reason
+    stats.count_rejected(ctx.uow, ctx.demand)
     ctx.uow.audit(entity(ctx.demand.demand_id), "finance.demand_rejected", after={"reason": outcome.reason, "note": outcome.note})
     ctx.tell("finance.demand_rejected", reason_text=REJECT_REASONS[outcome.reason][0])
 
@@ -288,7 +294,9 @@ def on_clock(clock: SlaClock, event: str, uow: UnitOfWork, now: datetime) -> Non
     institution = demand.claimed_by
     until = isoformat_utc(now + timedelta(days=BAN_DAYS))
     uow.put(ClaimBan(demand_id=demand.demand_id, institution_id=institution, until=until), label="claim ban")
+    stats.count_released(uow, demand, institution, demand.claimed_branch)
     demand.status, demand.claimed_by, demand.claimed_at, demand.claimed_client = OPEN, None, None, None
+    demand.claimed_branch = None
     demand.releases = int(demand.releases or 0) + 1
     demand.updated_at = isoformat_utc(now)
     append_to_feed(uow, demand, "released")

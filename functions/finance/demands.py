@@ -73,7 +73,7 @@ def append_to_feed(uow: UnitOfWork, demand: Demand, event: str) -> int:
     uow.put(FeedEntry(feed=COUNTER, seq=0, last=number), condition, label=COUNTER_LABEL)
     uow.put(FeedEntry(feed=FEED, seq=number, demand_id=demand.demand_id, event=event, at=isoformat_utc(uow.now)),
             FeedEntry.seq.does_not_exist(), label=ENTRY_LABEL)
-    demand.published_seq = number
+    demand.published_seq, demand.published_at = number, isoformat_utc(uow.now)
     return number
 
 

@@ -76,6 +76,8 @@ class Demand(Model):
     claimed_by = UnicodeAttribute(null=True)  # institution id, while claimed or after (its outcome's bank)
     claimed_at = UnicodeAttribute(null=True)
     claimed_client = UnicodeAttribute(null=True)
+    claimed_branch = UnicodeAttribute(null=True)  # the claiming institution's branch (catalogue branch id), if it named one
+    published_at = UnicodeAttribute(null=True)  # its latest entry in the feed: when (publish → claim is timed from it)
     outcome = JSONAttribute(null=True)  # {"amount_fen", "annual_rate_bp", "term_months", "guarantee"} once approved
     reason = UnicodeAttribute(null=True)  # a rejection's reason code
     releases = NumberAttribute(default=0)

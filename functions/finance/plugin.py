@@ -4,17 +4,19 @@ from functions.shared.plugins import JobAccess, Plugin
 PLUGIN = Plugin(
     name="finance",
     blueprints=("functions.finance.catalogue_routes:bp", "functions.finance.routes:bp", "functions.finance.bank_routes:bp",
-                "functions.finance.reports.routes:bp"),
-    models=("functions.finance.catalogue_models", "functions.finance.models", "functions.finance.reports.models"),
+                "functions.finance.reports.routes:bp", "functions.finance.stats_routes:bp"),
+    models=("functions.finance.catalogue_models", "functions.finance.models", "functions.finance.reports.models",
+            "functions.finance.stats_models"),
     seed=("functions.finance.catalogue_seed:seed", "functions.finance.reports.seed:seed"),
     clock_handlers={"demand": "functions.finance.bank:on_clock"},
     notices="functions.finance.vocabulary:NOTICE_TEXTS",
     vocabulary="functions.finance.vocabulary:page_vocabulary",
     job_access={
         # bank.on_clock inside the sweeper: a lapsed claim goes back to the pool (the demand, its ban,
-        # a new feed entry taken from the counter), the enterprise is told.
+        # a new feed entry taken from the counter), the enterprise is told; the lapse is counted (stats.py).
         "sweep_clocks": JobAccess(tables={"finance-demands": ("GetItem", "PutItem"), "finance-claim-bans": ("PutItem",),
                                           "finance-feed": ("GetItem", "PutItem"), "finance-institutions": ("GetItem",),
+                                          "finance-stats": ("UpdateItem",),
                                           "audit": ("PutItem",), "outbox": ("PutItem",)}),
     },
 )

@@ -1352,6 +1352,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/finance/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The financing platform's statistics for a month or a year, one row per bank, branch or district: claims, contacts, approvals, rejections, disbursements, lapsed leases, the approval rate, the amount approved over the amount asked, the mean waits to claim and to contact; with the city's totals. A district's reader sees its district only */
+        get: operations["get_api_finance_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/finance/vocabulary": {
         parameters: {
             query?: never;
@@ -4186,6 +4203,80 @@ export interface components {
             facets: components["schemas"]["FacetsOut"];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** FinanceStatRowOut */
+        FinanceStatRowOut: {
+            /**
+             * Key
+             * @description institution id, catalogue branch id, district code, or "city"
+             */
+            key: string;
+            /**
+             * Name
+             * @description its Chinese name (the catalogue's or the division's)
+             */
+            name: string;
+            /**
+             * Name En
+             * @description its English name, where the catalogue or the divisions have one
+             */
+            name_en: string | null;
+            /** Claimed */
+            claimed: number;
+            /** Contacted */
+            contacted: number;
+            /** Approved */
+            approved: number;
+            /** Rejected */
+            rejected: number;
+            /** Disbursed */
+            disbursed: number;
+            /**
+             * Released
+             * @description leases lapsed for want of contact within a working day
+             */
+            released: number;
+            /**
+             * Approval Rate
+             * @description approved / (approved + rejected); null without either
+             */
+            approval_rate: number | null;
+            /**
+             * Approved Over Asked
+             * @description amount approved / amount those demands asked; null without approvals
+             */
+            approved_over_asked: number | null;
+            /**
+             * Avg Publish To Claim Hours
+             * @description mean hours from publication to claim; null without claims
+             */
+            avg_publish_to_claim_hours: number | null;
+            /**
+             * Avg Claim To Contact Hours
+             * @description mean hours from claim to contact; null without contacts
+             */
+            avg_claim_to_contact_hours: number | null;
+            /** Approved Fen */
+            approved_fen: number;
+            /** Disbursed Fen */
+            disbursed_fen: number;
+        };
+        /** FinanceStatsOut */
+        FinanceStatsOut: {
+            /** Period */
+            period: string;
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "bank" | "branch" | "district";
+            /**
+             * Items
+             * @description most claims first
+             */
+            items: components["schemas"]["FinanceStatRowOut"][];
+            /** @description the city's row (a district's reader: its district's row) */
+            totals: components["schemas"]["FinanceStatRowOut"];
         };
         /** VocabularyOut */
         VocabularyOut: {
@@ -10765,6 +10856,74 @@ export interface operations {
             };
             /** @description Problem */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_stats: {
+        parameters: {
+            query?: {
+                period?: string | null;
+                by?: "bank" | "branch" | "district";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinanceStatsOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,8 @@ export const POLICY_DEPARTMENT_ROLES = ['staff', 'admin'] as const
 export const POLICY_STATS_ROLES = QUEUE_ROLES
 /** Who enters a financing demand for an enterprise (POST /api/finance/demands as staff). */
 export const FINANCE_DEMAND_ROLES = ['staff', 'admin'] as const
+/** The financing platform's statistics (GET /api/finance/stats): the city's readers, or a district's for itself. */
+export const FINANCE_STATS_ROLES = ['staff', 'supervisor', 'admin', 'auditor'] as const
 /** Who sees the workbench link in the header. */
 export const WORKBENCH_ROLES = QUEUE_ROLES
 

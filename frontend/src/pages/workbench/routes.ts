@@ -71,6 +71,12 @@ export const workbenchRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'policyStats.title', requiresAuth: true },
   },
   {
+    path: '/workbench/finance/stats',
+    name: 'workbench-finance-stats',
+    component: () => import('./FinanceStatsPage.vue'),
+    meta: { titleKey: 'financeStats.title', requiresAuth: true },
+  },
+  {
     path: '/workbench/reveal/:id',
     name: 'workbench-reveal',
     component: () => import('./RevealPage.vue'),
