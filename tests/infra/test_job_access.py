@@ -325,7 +325,55 @@ def fan_out_policy_story(story: Story) -> None:
     assert story.run()["changed"] == 2  # 市南区 and 崂山区: each one eligible enterprise, told
 
 
+def _snapshot_queue_and_bucket() -> None:
+    import boto3
+
+    from functions.finance.snapshots import service
+    from functions.settings import get_settings
+
+    boto3.client("sqs", region_name=os.environ["AWS_DEFAULT_REGION"]).create_queue(
+        QueueName=get_settings().queue_name(service.QUEUE))
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=get_settings().bucket_name)
+
+
+def start_credit_snapshots_story(story: Story) -> None:
+    _snapshot_queue_and_bucket()
+    assert story.run()["again"] is False  # the month's run made, a message per division
+    assert story.run()["again"] is True  # started again: the run updated
+
+
+def snapshot_credit_page_story(story: Story) -> None:
+    from functions.finance.snapshots import service
+    from functions.shared import queues
+
+    story.run()  # an empty queue: nothing received, nothing read
+    _snapshot_queue_and_bucket()
+    run_start = story.client.http.post("/api/finance/snapshots/run", headers=json_headers(story.token("admin-city")))
+    assert run_start.status_code == 202, run_start.body
+    # Pages of 市南区 only (not recorded: queued directly): its demo enterprises, one with credit items
+    # and a demand, so every source of a report is read, and a last page that completes the division.
+    import boto3
+
+    sqs = boto3.client("sqs", region_name=os.environ["AWS_DEFAULT_REGION"])
+    url = sqs.get_queue_url(QueueName=queues.stage_name(service.QUEUE))["QueueUrl"]
+    sqs.purge_queue(QueueUrl=url)
+    posted = story.client.http.post("/api/finance/demands", headers=json_headers(story.token("ent-zhengrixin")), body=json.dumps(
+        {"amount_fen": 50_000_000, "term_months": 12, "purpose": "采购原材料", "guarantee": "credit", "source_channel": "platform"},
+        ensure_ascii=False))
+    from functions.finance.models import Demand
+
+    demand = Demand.get(json.loads(posted.body)["id"])  # as if a bank had claimed it: the report names the bank
+    demand.claimed_by = "bank-qrcb"
+    demand.save()
+    queues.send(service.QUEUE, [{"month": service.month_closed_before(story.clock.now()), "district": "370202",
+                                 "segment": segment, "cursor": None, "page": 1} for segment in (0, 6)])
+    result = story.run()  # 市南区's first catch-all (nobody) and its 91…M range (正日信, its last page)
+    assert result["changed"] == 2 and result["failed"] == 0, result
+
+
 STORIES: dict[str, Callable[[Story], None]] = {
+    "start_credit_snapshots": start_credit_snapshots_story,
+    "snapshot_credit_page": snapshot_credit_page_story,
     "build_policy_index": build_policy_index_story,
     "start_policy_fanout": start_policy_fanout_story,
     "fan_out_policy": fan_out_policy_story,

@@ -134,3 +134,36 @@ def test_demands_posted_concurrently_all_enter_the_feed_in_order(running):
             break
         cursor = cursor_of(page["next_cursor"])
     assert posted <= set(seen) and len(seen) == len(set(seen))
+
+
+def test_a_monthly_snapshot_run_twice_writes_one_snapshot(running):
+    """The schedule's job run twice on the stack (its queue drained by the stack's job runner, as Lambda
+    would): every enterprise has one snapshot of the month, and the second run wrote nothing."""
+    import time
+
+    stack = running
+    admin, enterprise = signed_in(stack, "admin-city"), signed_in(stack, "ent-zhengrixin")
+
+    def run_once() -> dict:
+        status, answer = stack.json("POST", "/api/dev/jobs/start_credit_snapshots/run")
+        assert status == 200, answer
+        month = answer["result"]["month"]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status, runs = stack.json("GET", "/api/finance/snapshots", headers=admin)
+            assert status == 200, runs
+            run = next(r for r in runs["items"] if r["month"] == month)
+            if run["chains_done"] == run["chains"] and run["status"] == "completed":
+                return run
+            time.sleep(0.5)
+        raise AssertionError(f"the snapshot run did not finish: {run}")
+
+    first = run_once()
+    assert first["written"] >= 4 and first["failed_pages"] == 0 and first["starts"] == 1
+    again = run_once()  # completed already: it returns at once, so let the runner take the 198 pages first
+    time.sleep(4)  # the runner takes up to 200 messages a queue a second
+    status, runs = stack.json("GET", "/api/finance/snapshots", headers=admin)
+    again = next(r for r in runs["items"] if r["month"] == first["month"])
+    assert again["starts"] == 2 and (again["written"], again["pages"]) == (first["written"], first["pages"])
+    status, mine = stack.json("GET", "/api/enterprises/91370202MA3C4R7K75/credit-snapshots", headers=enterprise)
+    assert status == 200 and [s["month"] for s in mine["items"]].count(first["month"]) == 1, mine

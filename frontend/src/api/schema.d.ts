@@ -1075,6 +1075,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprises/{uscc}/credit-snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The enterprise's monthly credit snapshots, newest first
+         * @description The enterprise itself (anyone else: 404). Each month's hash, the previous month's it is chained to, and what changed.
+         */
+        get: operations["get_api_enterprises_uscc_credit-snapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enterprises/{uscc}/matches": {
         parameters: {
             query?: never;
@@ -1346,6 +1366,46 @@ export interface paths {
         get: operations["get_api_finance_products_product_id"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly credit snapshot runs, newest first, with their failures
+         * @description The city's admins, auditors and supervisors (a district's get 403: the snapshots cover the city). Each run: what it wrote, the divisions done, and every page given up after all its attempts, which waits in the dead-letter queue named here.
+         */
+        get: operations["get_api_finance_snapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/finance/snapshots/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the snapshots of the month just ended (again)
+         * @description The city's admins. The same as the schedule at 01:00 on the 1st: the run and a message per division. Starting a month again writes only the snapshots still missing (a page that failed, say); what exists is never rewritten.
+         */
+        post: operations["post_api_finance_snapshots_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3373,6 +3433,53 @@ export interface components {
             /** Imported */
             imported: components["schemas"]["CreditItemOut"][];
         };
+        /** CreditSnapshotOut */
+        CreditSnapshotOut: {
+            /** Month */
+            month: string;
+            /**
+             * Sha256
+             * @description SHA-256 of the snapshot's canonical JSON (the stored object)
+             */
+            sha256: string;
+            /**
+             * Previous Month
+             * @default null
+             */
+            previous_month: string | null;
+            /**
+             * Previous Sha256
+             * @description the enterprise's previous snapshot: the chain's link
+             * @default null
+             */
+            previous_sha256: string | null;
+            /** Size */
+            size: number;
+            /** Changes */
+            changes: components["schemas"]["SnapshotChangeOut"][];
+            /** Written At */
+            written_at: string;
+        };
+        /** SnapshotChangeOut */
+        SnapshotChangeOut: {
+            /**
+             * Entry
+             * @description <section>:<the entry's own key>
+             */
+            entry: string;
+            /** Section */
+            section: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "added" | "changed" | "removed";
+        };
+        /** CreditSnapshotsOut */
+        CreditSnapshotsOut: {
+            /** Items */
+            items: components["schemas"]["CreditSnapshotOut"][];
+        };
         /** ConditionOut */
         ConditionOut: {
             /**
@@ -4203,6 +4310,121 @@ export interface components {
             facets: components["schemas"]["FacetsOut"];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** SnapshotFailureOut */
+        SnapshotFailureOut: {
+            /** District */
+            district: string;
+            /**
+             * Segment
+             * @description the key range of the division's enterprises (its chain of pages)
+             */
+            segment: number;
+            /** Page */
+            page: number;
+            /** Error */
+            error: string;
+            /** At */
+            at: string;
+        };
+        /** SnapshotRunOut */
+        SnapshotRunOut: {
+            /**
+             * Month
+             * @description YYYY-MM: the month the snapshots close
+             */
+            month: string;
+            /**
+             * As Of
+             * @description the month's end, the instant every snapshot of the run is dated
+             */
+            as_of: string;
+            /** Started At */
+            started_at: string;
+            /**
+             * Last Started At
+             * @default null
+             */
+            last_started_at: string | null;
+            /**
+             * Starts
+             * @description times the month was started; starting again writes only what is missing
+             */
+            starts: number;
+            /**
+             * Chains
+             * @description key ranges of the divisions' enterprises paged side by side
+             */
+            chains: number;
+            /** Chains Done */
+            chains_done: number;
+            /**
+             * Written
+             * @description snapshots written
+             */
+            written: number;
+            /**
+             * First
+             * @description …of which the enterprise's first
+             */
+            first: number;
+            /**
+             * Unchanged
+             * @description …of which nothing changed since the previous one
+             */
+            unchanged: number;
+            /**
+             * Pages
+             * @description pages that wrote snapshots
+             */
+            pages: number;
+            /**
+             * Failed Pages
+             * @description pages given up after every attempt: in the dead-letter queue
+             */
+            failed_pages: number;
+            /** Failures */
+            failures: components["schemas"]["SnapshotFailureOut"][];
+            /**
+             * Completed At
+             * @default null
+             */
+            completed_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+        };
+        /** SnapshotRunsOut */
+        SnapshotRunsOut: {
+            /** Items */
+            items: components["schemas"]["SnapshotRunOut"][];
+            /**
+             * Queue
+             * @description the stage's snapshot queue
+             */
+            queue: string;
+            /**
+             * Dead Letter Queue
+             * @description where a page that failed every attempt waits (an alarm watches it)
+             */
+            dead_letter_queue: string;
+        };
+        /** SnapshotStartOut */
+        SnapshotStartOut: {
+            /** Month */
+            month: string;
+            /**
+             * Again
+             * @description the month had been started before: only what is missing is written
+             */
+            again: boolean;
+            /**
+             * Messages
+             * @description one per chain (a key range of a division), each paging its enterprises
+             */
+            messages: number;
         };
         /** FinanceStatRowOut */
         FinanceStatRowOut: {
@@ -9567,6 +9789,64 @@ export interface operations {
             };
         };
     };
+    "get_api_enterprises_uscc_credit-snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uscc: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditSnapshotsOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_api_enterprises_uscc_matches: {
         parameters: {
             query?: never;
@@ -10874,6 +11154,103 @@ export interface operations {
             };
             /** @description Problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_finance_snapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotRunsOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_api_finance_snapshots_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A replay with the same key returns the first response; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotStartOut"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

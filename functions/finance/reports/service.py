@@ -155,6 +155,16 @@ def _stored_fields(uscc: str) -> dict:
         return {}
 
 
+def compose_live(uscc: str, report_no: str, generated_at: datetime, fields: Mapping | None = None) -> dict[str, Any]:
+    """The enterprise's report from what is stored now (the profile unless `fields` are given, its credit
+    items, its paid policy awards, its demands), numbered and dated as asked: an issued report, or a
+    month's snapshot (functions/finance/snapshots)."""
+    return composer.compose(
+        report_no=report_no, generated_at=generated_at, uscc=uscc, district=_district(uscc),
+        fields=_stored_fields(uscc) if fields is None else fields, items=_items(uscc),
+        policy_funds=policy_funds(uscc), financing=financing_records(uscc))
+
+
 def issue_report(uow: UnitOfWork, uscc: str, issued_to: str, issued_to_role: str,
                  fields: Mapping | None = None) -> IssuedCreditReport:
     """Compose the enterprise's report from live data and issue it to `issued_to` (an org id): a new
@@ -167,10 +177,7 @@ def issue_report(uow: UnitOfWork, uscc: str, issued_to: str, issued_to_role: str
     uscc = parse_uscc(uscc)
     now = uow.now
     report_no = _report_no(now)
-    report = composer.compose(
-        report_no=report_no, generated_at=now.replace(microsecond=0), uscc=uscc, district=_district(uscc),
-        fields=_stored_fields(uscc) if fields is None else fields, items=_items(uscc),
-        policy_funds=policy_funds(uscc), financing=financing_records(uscc))
+    report = compose_live(uscc, report_no, now.replace(microsecond=0), fields)
     canonical = composer.canonical_json(report)
     sha256 = composer.sha256_of(report)
     uow.put(IssuedReport(report_no=report_no, uscc=uscc, sha256=sha256, issued_at=isoformat_utc(now),
