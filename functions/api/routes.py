@@ -286,6 +286,8 @@ def _read_body(request, json_model, form_model) -> Any:
     if form_model is not None:
         return parse(form_model, _read_form_fields(request))
     raw = _raw_body(request)
+    if not raw and all(not f.is_required() for f in json_model.model_fields.values()):
+        return parse(json_model, {})  # every field optional: no body at all means none of them
     media = _media_type(request.headers)
     if media != "application/json":
         raise UnsupportedMediaType("Send the body as application/json.")

@@ -60,6 +60,54 @@ def require_scope(caller: Principal, scope: str) -> None:
         raise Forbidden(f"This client's token does not carry the scope {scope!r}.")
 
 
+# -- branches ------------------------------------------------------------------------------------------
+# A client may be narrowed to some of its institution's branches (scopes "branch:<id>", given when the
+# client is registered): it sees the demands of those branches' districts, claims in a branch's name,
+# and works only on the demands claimed for its branches. A client without such scopes acts for the
+# whole institution and may name a branch when it claims.
+def _branches(institution_id: str) -> dict[str, str]:
+    """The institution's branches in the catalogue: id → district (the process's copy, no call)."""
+    from functions.finance.catalogue import catalogue
+
+    found = catalogue().institutions.get(institution_id)
+    return {b["id"]: b["district"] for b in (found.branches if found is not None else ())}
+
+
+def narrowed_to(caller: Principal) -> dict[str, str]:
+    """The branches this client is narrowed to (id → district); empty: the whole institution."""
+    from functions.identity.service import branches_of
+
+    mine = branches_of(caller.scopes)
+    return {b: d for b, d in _branches(caller.org_id).items() if b in mine} if mine else {}
+
+
+def claiming_branch(caller: Principal, demand: Demand, branch_id: str | None) -> str | None:
+    """The branch a claim is made for: the one named (of the institution, and of the client's own when it
+    is narrowed), or a narrowed client's branch in the demand's district; none for a whole-institution
+    client that names none."""
+    narrowed = narrowed_to(caller)
+    if branch_id is not None:
+        allowed = narrowed or _branches(caller.org_id)
+        if branch_id not in allowed:
+            raise ValidationFailed([FieldError("branch_id", "is not a branch of your institution"
+                                               + (" that this client may act for" if narrowed else ""))])
+        if narrowed and allowed[branch_id] != demand.district:
+            raise Forbidden(f"Branch {branch_id} is not in the demand's district.")
+        return branch_id
+    if not narrowed:
+        return None
+    local = sorted(b for b, district in narrowed.items() if district == demand.district)
+    if not local:
+        raise Forbidden("This client acts for branches outside the demand's district.")
+    return local[0]
+
+
+def _require_own_branch(caller: Principal, demand: Demand) -> None:
+    narrowed = narrowed_to(caller)
+    if narrowed and demand.claimed_branch not in narrowed:
+        raise NotFound(f"No demand {demand.demand_id} claimed by your branches.")
+
+
 def institution_name(institution_id: str | None) -> str:
     """Its name in the catalogue (one GetItem), or the id for one the catalogue does not list."""
     from functions.finance.catalogue_models import FinanceInstitution
@@ -90,15 +138,19 @@ def poll(caller: Principal, after: int, limit: int, now: datetime) -> Poll:
     # A demand's latest entry is the one that lists it: an older entry of a demand released since is skipped.
     open_now = [found[e.demand_id] for e in entries
                 if e.demand_id in found and found[e.demand_id].status == OPEN and found[e.demand_id].published_seq == e.seq]
+    districts = set(narrowed_to(caller).values())
+    if districts:  # a client narrowed to branches sees their districts' demands; the cursor passes the rest
+        open_now = [d for d in open_now if d.district in districts]
     return Poll(open_now, int(entries[-1].seq))
 
 
 # -- claiming ------------------------------------------------------------------------------------------
-def claim(uow: UnitOfWork, caller: Principal, demand_id: str) -> Claimed:
+def claim(uow: UnitOfWork, caller: Principal, demand_id: str, branch_id: str | None = None) -> Claimed:
     require_scope(caller, "demands:claim")
     demand = load(demand_id)
     if demand.status != OPEN:
         raise Conflict("This demand is not open: another institution has claimed it, or it is finished.")
+    branch = claiming_branch(caller, demand, branch_id)
     now = isoformat_utc(uow.now)
     try:
         ban = ClaimBan.get(demand_id, caller.org_id, consistent_read=True)
@@ -109,6 +161,7 @@ def claim(uow: UnitOfWork, caller: Principal, demand_id: str) -> Claimed:
     # The ban, again inside the transaction: a lapse recorded meanwhile still counts.
     uow.check(ClaimBan, demand_id, caller.org_id, ClaimBan.until.does_not_exist() | (ClaimBan.until < now), label="claim ban")
     demand.status, demand.claimed_by, demand.claimed_at, demand.claimed_client = CLAIMED, caller.org_id, now, caller.sub
+    demand.claimed_branch = branch
     demand.updated_at = now
     uow.put(demand, Demand.status == OPEN, label="demand")  # and at the version read: one winner
     stats.count_claimed(uow, demand)
@@ -118,7 +171,7 @@ def claim(uow: UnitOfWork, caller: Principal, demand_id: str) -> Claimed:
         lease.version = previous.version  # claimed again after a lapse: the new lease replaces the old
     uow.put(lease, label="clock:contact")
     uow.audit(entity(demand_id), "finance.demand_claimed", after={"institution_id": caller.org_id, "client_id": caller.sub,
-                                                                  "contact_by": lease.due})
+                                                                  "branch_id": branch, "contact_by": lease.due})
     uow.emit("finance.demand_claimed", {"demand_id": demand_id, "institution_name": institution_name(caller.org_id),
                                         "contact_by": shanghai_iso(lease.due)}, [f"org:{demand.enterprise_uscc}"])
     return _claimed(demand, {LEASE_CLOCK: lease})
@@ -147,6 +200,7 @@ def read_claimed(caller: Principal, demand_id: str) -> Claimed:
     demand = load(demand_id)
     if demand.claimed_by != caller.org_id:
         raise NotFound(f"No demand {demand_id} claimed by your institution.")
+    _require_own_branch(caller, demand)
     return _claimed(demand, _clocks(demand_id))
 
 
@@ -161,6 +215,7 @@ def credit_report(uow: UnitOfWork, caller: Principal, demand_id: str):
     demand = load(demand_id)
     if demand.claimed_by != caller.org_id:
         raise NotFound(f"No demand {demand_id} claimed by your institution.")
+    _require_own_branch(caller, demand)
     consent = consents.live_consent(demand.enterprise_uscc, caller.org_id, demand_id, uow.now)
     if consent is None:
         raise Forbidden("The enterprise has given your institution no live consent to read its credit report "
@@ -273,6 +328,7 @@ def record_outcome(uow: UnitOfWork, caller: Principal, demand_id: str, outcome: 
     demand = load(demand_id)
     if demand.claimed_by != caller.org_id:
         raise NotFound(f"No demand {demand_id} claimed by your institution.")
+    _require_own_branch(caller, demand)
     if outcome.status not in MACHINE.actions:
         raise ValidationFailed([FieldError("status", f"must be one of {', '.join(MACHINE.actions)}")])
     action = MACHINE.check(outcome.status, demand.status, {CLAIMER})

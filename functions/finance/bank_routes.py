@@ -12,7 +12,7 @@ from functions.api.routes import REQUIRED, ApiBlueprint, Call
 from functions.finance import bank, presenters
 from functions.finance.models import FEED
 from functions.finance.reports.schemas import CreditReportOut
-from functions.finance.schemas import BankDemandPageOut, BankPollQuery, BankReportQuery, ClaimedDemandOut, OutcomeIn
+from functions.finance.schemas import BankDemandPageOut, BankPollQuery, BankReportQuery, ClaimedDemandOut, ClaimIn, OutcomeIn
 from functions.identity.principal import BANK
 from functions.shared.pagination import decode_cursor, encode_cursor
 
@@ -37,10 +37,13 @@ def poll(call: Call):
 
 @bp.api("/bank/v1/demands/{demand_id}/claim", "POST", summary="Claim a demand: one conditional write decides it; "
         "every other institution gets 409", description="Record `contacted` within 1 working day, or the demand returns "
-        "to the pool and your institution may not claim it again for 30 days. Idempotency-Key required.",
-        response=ClaimedDemandOut, roles=BANKS, idempotent=REQUIRED, errors=(404, 409))
+        "to the pool and your institution may not claim it again for 30 days. Idempotency-Key required. The body is "
+        "optional: `branch_id` names the branch that takes it (a client narrowed to branches claims for one of them, "
+        "in the demand's district: 403 otherwise).",
+        body=ClaimIn, response=ClaimedDemandOut, roles=BANKS, idempotent=REQUIRED, errors=(403, 404, 409))
 def claim(call: Call):
-    found = bank.claim(call.uow, call.caller, call.params["demand_id"])
+    body: ClaimIn = call.body
+    found = bank.claim(call.uow, call.caller, call.params["demand_id"], body.branch_id)
     return presenters.claimed(found.demand, found.contact_by)
 
 

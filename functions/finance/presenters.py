@@ -53,7 +53,7 @@ def claimed(d: Demand, contact_by: str | None) -> ClaimedDemandOut:
     return ClaimedDemandOut(id=d.demand_id, enterprise_uscc=d.enterprise_uscc, enterprise_name=d.enterprise_name,
                             district=d.district, industry_code=d.industry_code, size_class=d.size_class,
                             amount_fen=int(d.amount_fen), term_months=int(d.term_months), purpose=d.purpose,
-                            guarantee=d.guarantee, status=d.status, claimed_at=_at(d.claimed_at),
+                            guarantee=d.guarantee, status=d.status, claimed_at=_at(d.claimed_at), branch_id=d.claimed_branch,
                             contact_by=_at(contact_by), outcome=d.outcome, reason=d.reason)
 
 

@@ -109,9 +109,17 @@ class ClaimedDemandOut(Schema):
     guarantee: Guarantee
     status: DemandStatus
     claimed_at: Instant | None
+    branch_id: str | None = Field(default=None, description="the branch the claim was made for, if any")
     contact_by: Instant | None = Field(description="the lease's end: record `contacted` before it")
     outcome: dict[str, Any] | None
     reason: str | None
+
+
+class ClaimIn(Schema):
+    branch_id: str | None = Field(default=None, min_length=1, max_length=64,
+                                  description="the branch of your institution that takes the demand (catalogue id). "
+                                              "A client narrowed to branches claims for one of them: named here, or the "
+                                              "one in the demand's district. The body may be left out.")
 
 
 class OutcomeIn(Schema):

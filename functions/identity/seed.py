@@ -17,6 +17,6 @@ def seed_demo_people() -> dict[str, int]:
         )
         if user.client_id and user.client_secret:
             created["bank_clients"] += identity.register_client(
-                user.client_id, user.client_secret, user.org_id, user.district, user.display_name, now
+                user.client_id, user.client_secret, user.org_id, user.district, user.display_name, now, user.branches
             )
     return created

@@ -98,6 +98,16 @@ class TokenGrant:
 
 
 BANK_SCOPES = ("demands:read", "demands:claim", "demands:outcome", "credit-reports:read")
+BRANCH_SCOPE = "branch:"  # "branch:<catalogue branch id>": the client is narrowed to that branch (one or more)
+
+
+def branch_scope(branch_id: str) -> str:
+    return BRANCH_SCOPE + branch_id
+
+
+def branches_of(scopes: tuple[str, ...]) -> frozenset[str]:
+    """The branches a client's scopes narrow it to; empty: the whole institution."""
+    return frozenset(scope[len(BRANCH_SCOPE):] for scope in scopes if scope.startswith(BRANCH_SCOPE))
 
 
 def client_credentials(client_id: str, client_secret: str, now: datetime, client_address: str) -> TokenGrant:
@@ -140,15 +150,17 @@ def client_credentials(client_id: str, client_secret: str, now: datetime, client
     return TokenGrant(token, "Bearer", expires_in, " ".join(principal.scopes))
 
 
-def register_client(client_id: str, secret: str, institution_id: str, district: str, display_name: str, now: datetime) -> bool:
-    """Create a bank client once (idempotent); returns whether it was created."""
+def register_client(client_id: str, secret: str, institution_id: str, district: str, display_name: str, now: datetime,
+                    branches: tuple[str, ...] = ()) -> bool:
+    """Create a bank client once (idempotent); returns whether it was created. `branches` narrow it to
+    those branches of its institution (their districts' demands; claims in their name)."""
     client = OAuthClient(
         client_id=client_id,
         secret_hash=hash_secret(secret),
         institution_id=institution_id,
         district=district,
         display_name=display_name,
-        scopes=list(BANK_SCOPES),
+        scopes=list(BANK_SCOPES) + [branch_scope(b) for b in branches],
         created_at=isoformat_utc(now),
     )
     return put_if_absent(client, OAuthClient.client_id)
@@ -163,11 +175,17 @@ def dev_login(user_id: str, now: datetime) -> TokenGrant:
         user = DevUser.get(DEMO_DIRECTORY, user_id)
     except DevUser.DoesNotExist:
         raise NotFound(f"No demo user {user_id!r}; see GET /api/auth/dev-users.") from None
+    scopes: tuple[str, ...] = ()
+    if user.client_id:  # a demo bank client: the scopes its credentials would give (its branches, say)
+        try:
+            scopes = tuple(OAuthClient.get(user.client_id).scopes or ())
+        except OAuthClient.DoesNotExist:
+            pass
     principal = Principal(
-        sub=user.user_id, role=user.role, org_id=user.org_id, district=user.district, name=user.display_name
+        sub=user.user_id, role=user.role, org_id=user.org_id, district=user.district, name=user.display_name, scopes=scopes
     )
     token, expires_in = tokens.issue(principal, now, tokens.PEOPLE_TOKEN_TTL)
-    return TokenGrant(token, "Bearer", expires_in, "")
+    return TokenGrant(token, "Bearer", expires_in, " ".join(scopes))
 
 
 def add_dev_user(user: DevUser) -> bool:

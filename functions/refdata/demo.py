@@ -81,6 +81,7 @@ class DemoUser:
     display_name: str
     client_id: str | None = None  # bank users only: OAuth client-credentials
     client_secret: str | None = None  # DEMO ONLY
+    branches: tuple[str, ...] = ()  # bank clients: the branches it is narrowed to (none: the whole institution)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def load_demo() -> DemoData:
     banks = tuple(Bank(b["id"], b["name_zh"], b["name_en"], b["district"]) for b in raw["banks"])
     users = tuple(
         DemoUser(u["user_id"], u["role"], u["org_id"], u["district"], u["display_name"],
-                 u.get("client_id"), u.get("client_secret"))
+                 u.get("client_id"), u.get("client_secret"), tuple(u.get("branches") or ()))
         for u in raw["users"]
     )
     return DemoData(special.key_areas, special.units + demo_units, enterprises, banks, users)

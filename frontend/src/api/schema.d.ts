@@ -761,7 +761,7 @@ export interface paths {
         put?: never;
         /**
          * Claim a demand: one conditional write decides it; every other institution gets 409
-         * @description Record `contacted` within 1 working day, or the demand returns to the pool and your institution may not claim it again for 30 days. Idempotency-Key required.
+         * @description Record `contacted` within 1 working day, or the demand returns to the pool and your institution may not claim it again for 30 days. Idempotency-Key required. The body is optional: `branch_id` names the branch that takes it (a client narrowed to branches claims for one of them, in the demand's district: 403 otherwise).
          */
         post: operations["post_api_bank_v1_demands_demand_id_claim"];
         delete?: never;
@@ -3056,6 +3056,12 @@ export interface components {
             /** Claimed At */
             claimed_at: string | null;
             /**
+             * Branch Id
+             * @description the branch the claim was made for, if any
+             * @default null
+             */
+            branch_id: string | null;
+            /**
              * Contact By
              * @description the lease's end: record `contacted` before it
              */
@@ -3066,6 +3072,15 @@ export interface components {
             } | null;
             /** Reason */
             reason: string | null;
+        };
+        /** ClaimIn */
+        ClaimIn: {
+            /**
+             * Branch Id
+             * @description the branch of your institution that takes the demand (catalogue id). A client narrowed to branches claims for one of them: named here, or the one in the demand's district. The body may be left out.
+             * @default null
+             */
+            branch_id?: string | null;
         };
         /** CreditReportOut */
         CreditReportOut: {
@@ -8608,7 +8623,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimIn"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -8617,6 +8636,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClaimedDemandOut"];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem */
@@ -8648,6 +8676,24 @@ export interface operations {
             };
             /** @description Problem */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

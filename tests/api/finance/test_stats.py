@@ -19,14 +19,6 @@ def api(client, token, clock):
     return Api(client, token, clock)
 
 
-def name_branch(demand_id: str, branch_id: str) -> None:
-    """What a branch's client will record with its claim (the bank API does not name branches yet):
-    written on the open demand, it is kept by the claim and counted."""
-    from functions.finance.models import Demand
-
-    Demand.get(demand_id).update(actions=[Demand.claimed_branch.set(branch_id)])
-
-
 def stats(api, user="auditor-city", **query) -> dict:
     path = "/api/finance/stats" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
     return api.ok(api.get(user, path))
@@ -43,9 +35,8 @@ def story(api, client, clock):
     hour and rejected; d3 (黄岛) claimed by 农商银行 after an hour, its lease lapses. December: 青岛银行
     claims d3 242 hours (ten days and two hours) after its release put it back in the feed."""
     d1 = api.demand()["id"]  # Friday 2026-11-20 10:01
-    name_branch(d1, SHINAN_BRANCH)
     clock.advance(hours=2, minutes=59)
-    api.ok(api.post(BANK_A, f"/api/bank/v1/demands/{d1}/claim"))  # 13:01: 3 h after publication
+    api.ok(api.post(BANK_A, f"/api/bank/v1/demands/{d1}/claim", branch_id=SHINAN_BRANCH))  # 13:01: 3 h after publication
     clock.advance(minutes=29)
     api.outcome(BANK_A, d1, status="contacted")  # half an hour after the claim
     api.outcome(BANK_A, d1, status="approved", amount_fen=29_000_000, annual_rate_bp=385, term_months=12)
@@ -53,9 +44,8 @@ def story(api, client, clock):
 
     d2 = api.ok(api.post(LAOSHAN_ENTERPRISE, "/api/finance/demands", **{**DEMAND, "amount_fen": 20_000_000,
                                                                         "purpose": "补充流动资金，支付软件外包款"}), 201)["id"]
-    name_branch(d2, LAOSHAN_BRANCH)
     clock.advance(minutes=29)
-    api.ok(api.post(BANK_B, f"/api/bank/v1/demands/{d2}/claim"))
+    api.ok(api.post(BANK_B, f"/api/bank/v1/demands/{d2}/claim", branch_id=LAOSHAN_BRANCH))
     api.outcome(BANK_B, d2, status="rejected", reason="insufficient_collateral")
 
     d3 = api.ok(api.post(HUANGDAO_ENTERPRISE, "/api/finance/demands", **{**DEMAND, "amount_fen": 10_000_000,

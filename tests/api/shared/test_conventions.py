@@ -35,6 +35,11 @@ def test_non_json_body_is_415(client, content_type):
     assert offset(client) == 0
 
 
+def test_a_missing_body_is_400_where_a_field_is_required(client):
+    assert_problem(client.http.post("/api/dev/clock", headers=json_headers()), 400)
+    assert offset(client) == 0
+
+
 def test_large_body_is_413(client):
     big = json.dumps({"advance_seconds": 5, "padding": "x" * (1024 * 1024 + 1)})
     assert_problem(client.http.post("/api/dev/clock", headers=json_headers(), body=big), 413)

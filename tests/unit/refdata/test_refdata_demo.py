@@ -129,11 +129,14 @@ def test_city_admin_exists():
     assert any(u.district == CITY for u in data.users_with_role("admin"))
 
 
-def test_bank_users_are_demo_client_credentials_one_per_bank():
+def test_bank_users_are_demo_client_credentials_one_per_bank_and_branch_narrowed_ones():
     banks = data.users_with_role("bank")
-    assert len({u.org_id for u in banks}) == len(banks) >= 2
+    whole = [u for u in banks if not u.branches]
+    assert len({u.org_id for u in whole}) == len(whole) >= 2  # one client per bank acts for all of it…
+    assert {u.org_id for u in banks} == {u.org_id for u in whole}  # …and a narrowed one belongs to a bank with one
     for user in banks:
         assert user.client_id and user.client_secret.startswith("demo-only-")
+        assert all(b.startswith(user.org_id + "-b") for b in user.branches)  # its own institution's branches
     assert all(u.client_id is None and u.client_secret is None for u in data.users if u.role != "bank")
     raw = json.loads((DATA_DIR / "demo.json").read_text(encoding="utf-8"))
     assert "DEMO-ONLY" in raw["client_secret_note"]
