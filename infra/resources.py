@@ -19,15 +19,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from functions.shared import queues
-
 FILES_BUCKET = "FilesBucket"
 LAYER = "DependencyLayer"
 ALARM_TOPIC = "AlarmTopic"
 
 # SQS: Lambda needs the queue's visibility timeout >= the function timeout; AWS advises 6x.
 VISIBILITY_TIMEOUT_FACTOR = 6
-MAX_RECEIVE_COUNT = queues.MAX_RECEIVE_COUNT  # functions/shared/queues.py: jobs read it too
+# The same as functions/shared/queues.py (jobs read them there; infra imports nothing of the app:
+# infra/stage_worker.py loads the app from the staged package): tests/infra/test_resources.py checks.
+MAX_RECEIVE_COUNT = 5
+DEAD_LETTER_SUFFIX = "-dlq"
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 # Every SQS event source reports partial batch failures: a handler answers
 # {"batchItemFailures": [{"itemIdentifier": <messageId>}]} and Lambda deletes the rest of the batch
@@ -123,7 +124,7 @@ def queue_resources(queue: dict, prefix: str, stage: str) -> dict[str, dict]:
         dlq_id: {
             "Type": "AWS::SQS::Queue",
             "Properties": {
-                "QueueName": name + queues.DEAD_LETTER_SUFFIX,
+                "QueueName": name + DEAD_LETTER_SUFFIX,
                 "MessageRetentionPeriod": DLQ_RETENTION_SECONDS,
                 "SqsManagedSseEnabled": True,
                 "Tags": tags,

@@ -456,3 +456,9 @@ def test_only_requests_through_cloudfront_may_name_the_client_address():
     # The QR code of a credit report names the site's own domain when the stage has one.
     assert all(f["Properties"]["Environment"]["Variables"]["SITE_URL"] ==
                {"Fn::If": ["HasSiteDomain", {"Fn::Sub": "https://${SiteDomainName}"}, ""]} for f in functions)
+
+
+def test_the_dead_letter_rules_are_the_ones_jobs_read():
+    from functions.shared import queues
+
+    assert (resources.MAX_RECEIVE_COUNT, resources.DEAD_LETTER_SUFFIX) == (queues.MAX_RECEIVE_COUNT, queues.DEAD_LETTER_SUFFIX)
