@@ -9,6 +9,7 @@ to your client): a retry with the same key returns the first answer and acts onc
 from __future__ import annotations
 
 from functions.api.routes import REQUIRED, ApiBlueprint, Call
+from functions.shared.openapi import describe_tag
 from functions.finance import bank, presenters
 from functions.finance.models import FEED
 from functions.finance.reports.schemas import CreditReportOut
@@ -18,6 +19,31 @@ from functions.shared.pagination import decode_cursor, encode_cursor
 
 bp = ApiBlueprint(__name__, tag="bank API")
 BANKS = (BANK,)
+
+describe_tag("bank API", """For the developers of a financial institution's client: everything needed to take demands.
+
+1. **Token.** `POST /api/oauth/token` with `grant_type=client_credentials`, `client_id`, `client_secret`
+   (a form, RFC 6749 §4.4) → `{"access_token", "token_type": "Bearer", "expires_in", "scope"}`. Send
+   `Authorization: Bearer <token>`; take a new one when it expires. A client narrowed to branches has
+   `branch:<id>` scopes: it sees its branches' districts only and claims for them.
+2. **Poll.** `GET /api/bank/v1/demands?cursor=<next_cursor>&limit=50`. Keep `next_cursor` and send it
+   next time: you get exactly what is new, in a stable order, nothing missed or repeated, even while
+   demands are being posted. The enterprise is masked until you claim. At most 60 polls a minute per
+   client (429 with `Retry-After`).
+3. **Claim.** `POST /api/bank/v1/demands/{id}/claim` with an `Idempotency-Key` (a UUID per operation;
+   a retry with the same key returns the first answer). One institution wins (200, with who the
+   enterprise is and `contact_by`); every other gets 409. A lapsed claim of yours bars you from that
+   demand for 30 days (409).
+4. **Contact within 1 working day** (China's official calendar): `POST .../outcomes`
+   `{"status": "contacted"}`. Otherwise the demand returns to the pool.
+5. **Outcomes.** `approved` (amount ≤ asked, `annual_rate_bp`, `term_months`, guarantee) → `disbursed`;
+   or `rejected` with a `reason` from `GET /api/finance/vocabulary`. Out of order: 409. Another
+   institution's demand: 404.
+6. **Credit report.** `GET .../credit-report` (`?format=pdf` with `Accept: application/pdf`) once the
+   enterprise has consented (403 otherwise); every read is shown to the enterprise. Verify any report at
+   `GET /api/credit-reports/{report_no}/verify?sha256=`.
+
+Errors are RFC 9457 `application/problem+json` naming the field at fault. Amounts are integers in fen.""")
 
 
 def _position(after: int) -> str:

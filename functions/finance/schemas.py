@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from functions.shared.schemas import Instant, Schema
 
@@ -93,6 +93,12 @@ class BankDemandPageOut(Schema):
     items: list[BankDemandOut]
     next_cursor: str = Field(description="poll again with it: only what is new since is answered")
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "items": [{"id": "fd-20261120-3f9a0c21be", "district": "370212", "industry_code": "I65", "size_class": "small",
+                   "amount_fen": 50_000_000, "term_months": 12, "guarantee": "credit",
+                   "published_at": "2026-11-20T10:01:00+08:00"}],
+        "next_cursor": "eyJmZWVkIjp7IlMiOiJkZW1hbmRzIn0sInNlcSI6eyJOIjoiMTIifX0.Qm9hcmRfc2lnbmF0dXJl"}]})
+
 
 class ClaimedDemandOut(Schema):
     """A demand as the bank that claimed it sees it: who, and what they asked."""
@@ -121,6 +127,8 @@ class ClaimIn(Schema):
                                               "A client narrowed to branches claims for one of them: named here, or the "
                                               "one in the demand's district. The body may be left out.")
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{}, {"branch_id": "bank-qrcb-b005"}]})
+
 
 class OutcomeIn(Schema):
     status: Literal["contacted", "approved", "disbursed", "rejected"]
@@ -130,6 +138,12 @@ class OutcomeIn(Schema):
     guarantee: Guarantee | None = None
     reason: str | None = Field(default=None, max_length=40, description="a code of the published list (rejected only)")
     note: str | None = Field(default=None, max_length=500)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"status": "contacted", "note": "已电话联系财务负责人，约定 11 月 23 日上门"},
+        {"status": "approved", "amount_fen": 29_000_000, "annual_rate_bp": 385, "term_months": 12, "guarantee": "credit"},
+        {"status": "disbursed", "amount_fen": 29_000_000},
+        {"status": "rejected", "reason": "insufficient_collateral", "note": "抵押物评估值不足"}]})
 
 
 class ConsentIn(Schema):

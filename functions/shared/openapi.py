@@ -74,6 +74,17 @@ def registered_routes() -> list[RouteSpec]:
     return list(_ROUTES)
 
 
+# tags[]: a description per tag that has one (a guide for the developers of one audience's client).
+_TAG_DESCRIPTIONS: dict[str, str] = {}
+
+
+def describe_tag(name: str, description: str) -> None:
+    """The OpenAPI Tag Object's description for `name` (Markdown): what a reader of that section needs first."""
+    known = _TAG_DESCRIPTIONS.setdefault(name, description)
+    if known != description:
+        raise ValueError(f"tag {name!r} is already described")
+
+
 def register_security_scheme(name: str, scheme: dict[str, Any]) -> None:
     """An authenticator's OpenAPI Security Scheme Object, under its name (one scheme per name)."""
     known = _SECURITY_SCHEMES.setdefault(name, dict(scheme))
@@ -189,10 +200,12 @@ def build_document(title: str, version: str, server_url: str = "/") -> dict[str,
         for status in sorted(statuses):
             operation["responses"][str(status)] = {"description": "Problem", "content": content}
         paths.setdefault(spec.path, {})[spec.method.lower()] = operation
+    used = {spec.tag for spec in _ROUTES}
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
         "servers": [{"url": server_url}],
+        "tags": [{"name": name, "description": text} for name, text in sorted(_TAG_DESCRIPTIONS.items()) if name in used],
         "paths": paths,
         "components": {
             "schemas": components,

@@ -3010,7 +3010,24 @@ export interface components {
             /** Published At */
             published_at: string;
         };
-        /** BankDemandPageOut */
+        /**
+         * BankDemandPageOut
+         * @example {
+         *       "items": [
+         *         {
+         *           "amount_fen": 50000000,
+         *           "district": "370212",
+         *           "guarantee": "credit",
+         *           "id": "fd-20261120-3f9a0c21be",
+         *           "industry_code": "I65",
+         *           "published_at": "2026-11-20T10:01:00+08:00",
+         *           "size_class": "small",
+         *           "term_months": 12
+         *         }
+         *       ],
+         *       "next_cursor": "eyJmZWVkIjp7IlMiOiJkZW1hbmRzIn0sInNlcSI6eyJOIjoiMTIifX0.Qm9hcmRfc2lnbmF0dXJl"
+         *     }
+         */
         BankDemandPageOut: {
             /** Items */
             items: components["schemas"]["BankDemandOut"][];
@@ -3073,7 +3090,13 @@ export interface components {
             /** Reason */
             reason: string | null;
         };
-        /** ClaimIn */
+        /**
+         * ClaimIn
+         * @example {}
+         * @example {
+         *       "branch_id": "bank-qrcb-b005"
+         *     }
+         */
         ClaimIn: {
             /**
              * Branch Id
@@ -3103,7 +3126,29 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** OutcomeIn */
+        /**
+         * OutcomeIn
+         * @example {
+         *       "note": "已电话联系财务负责人，约定 11 月 23 日上门",
+         *       "status": "contacted"
+         *     }
+         * @example {
+         *       "amount_fen": 29000000,
+         *       "annual_rate_bp": 385,
+         *       "guarantee": "credit",
+         *       "status": "approved",
+         *       "term_months": 12
+         *     }
+         * @example {
+         *       "amount_fen": 29000000,
+         *       "status": "disbursed"
+         *     }
+         * @example {
+         *       "note": "抵押物评估值不足",
+         *       "reason": "insufficient_collateral",
+         *       "status": "rejected"
+         *     }
+         */
         OutcomeIn: {
             /**
              * Status

@@ -185,3 +185,19 @@ def test_consents_are_given_listed_and_revoked(api, clock):
     log = [r["action"] for r in api.ok(api.get(ENTERPRISE, "/api/finance/data-reads"))["items"]]
     assert log == ["finance.consent_granted"] * 3 + ["finance.consent_revoked"]
     assert_problem(api.post(BANK_A, "/api/finance/consents", institution_id="*", expires_at=expires), 403)
+
+
+def test_the_openapi_document_has_the_bank_developers_guide_and_examples_that_hold(client):
+    from functions.finance.schemas import BankDemandPageOut, ClaimIn, OutcomeIn
+
+    document = body(client.http.get("/api/openapi.json"))
+    (guide,) = [t for t in document["tags"] if t["name"] == "bank API"]
+    for step in ("/api/oauth/token", "next_cursor", "Idempotency-Key", "1 working day", "credit-report", "problem+json"):
+        assert step in guide["description"], step
+    assert {op["tags"][0] for path, ops in document["paths"].items() if path.startswith("/api/bank/v1/") for op in ops.values()} \
+        == {"bank API"}
+    for model in (BankDemandPageOut, ClaimIn, OutcomeIn):  # every example is one the API accepts or answers
+        examples = document["components"]["schemas"][model.__name__]["examples"]
+        assert examples
+        for example in examples:
+            model.model_validate(example)
