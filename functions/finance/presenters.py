@@ -28,12 +28,20 @@ def event(record: AuditRecord) -> DemandEventOut:
                     data=json.loads(record.after) if record.after else {})
 
 
+def branch_name(institution_id: str | None, branch_id: str | None) -> str | None:
+    """A branch's name from this process's copy of the catalogue (no call); None for none or an unknown one."""
+    from functions.finance.catalogue import catalogue
+
+    found = catalogue().institutions.get(institution_id or "") if branch_id else None
+    return next((b["name_zh"] for b in (found.branches if found is not None else ()) if b["id"] == branch_id), None)
+
+
 def demand(view: DemandView, duplicate: bool = False) -> DemandOut:
     d = view.demand
     return DemandOut(id=d.demand_id, enterprise_uscc=d.enterprise_uscc, enterprise_name=d.enterprise_name, district=d.district,
                      amount_fen=int(d.amount_fen), term_months=int(d.term_months), purpose=d.purpose, guarantee=d.guarantee,
                      channels=list(d.channels), status=d.status, created_at=parse_instant(d.created_at), claimed_by=d.claimed_by,
-                     claimed_at=_at(d.claimed_at), outcome=d.outcome, reason=d.reason, releases=int(d.releases or 0),
+                     claimed_branch_name=branch_name(d.claimed_by, d.claimed_branch), claimed_at=_at(d.claimed_at), outcome=d.outcome, reason=d.reason, releases=int(d.releases or 0),
                      duplicate=duplicate, events=[event(r) for r in view.records])
 
 

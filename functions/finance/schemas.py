@@ -43,6 +43,7 @@ class DemandOut(Schema):
     status: DemandStatus
     created_at: Instant
     claimed_by: str | None
+    claimed_branch_name: str | None = Field(default=None, description="the branch the claim was made for, when it named one")
     claimed_at: Instant | None
     outcome: dict[str, Any] | None
     reason: str | None

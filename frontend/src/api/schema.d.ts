@@ -4168,6 +4168,12 @@ export interface components {
             created_at: string;
             /** Claimed By */
             claimed_by: string | null;
+            /**
+             * Claimed Branch Name
+             * @description the branch the claim was made for, when it named one
+             * @default null
+             */
+            claimed_branch_name: string | null;
             /** Claimed At */
             claimed_at: string | null;
             /** Outcome */

@@ -45,6 +45,8 @@ def test_a_narrowed_client_claims_for_its_branch_in_the_demands_district(api):
     assert_problem(claim(api, NARROWED, laoshan, branch_id="bank-qdccb-b001"), 422, "branch_id")
     claimed = api.ok(claim(api, NARROWED, laoshan))
     assert claimed["branch_id"] == MIAOLING  # its first branch in 崂山区
+    seen = api.ok(api.get(LAOSHAN, f"/api/finance/demands/{laoshan}"))  # the enterprise sees which branch
+    assert seen["claimed_by"] == "bank-qrcb" and seen["claimed_branch_name"] == "青岛农商银行苗岭路支行"
     other = post(api, LAOSHAN, purpose="支付原材料采购款项", amount_fen=3_000_000)
     assert api.ok(claim(api, NARROWED, other, branch_id=SONGLING))["branch_id"] == SONGLING
 
