@@ -1,7 +1,9 @@
 """Financing over real HTTP on the local stack (started as `make run` starts it): an enterprise posts a
 demand, two bank clients authenticate with client credentials and poll with their cursors, twenty
 concurrent claims on one demand give exactly one 200, and the winner records outcomes through disbursed
-(the seed's example: 500,000 asked, 290,000 lent)."""
+(the seed's example: 500,000 asked, 290,000 lent); the credit report reaches the claimer only under
+consent and its PDF's hash verifies; concurrent posts all enter the feed; a monthly snapshot run twice
+writes one snapshot."""
 from __future__ import annotations
 
 import json
@@ -89,6 +91,27 @@ def test_post_poll_race_to_claim_and_outcomes(running):
     assert answer["status"] == "disbursed" and answer["outcome"]["disbursed_fen"] == 29_000_000
     loser = next(a for c, a in banks.items() if c != winner)
     assert stack.json("POST", path, {"status": "rejected", "reason": "other"}, keyed(loser))[0] == 404
+
+    # The credit report: to the claimer only, and only under the enterprise's consent; its PDF's hash verifies.
+    report = f"/api/bank/v1/demands/{first['id']}/credit-report"
+    assert stack.json("GET", report, headers=auth)[0] == 403  # no consent yet
+    institution = stack.json("GET", f"/api/bank/v1/demands/{first['id']}", headers=auth)[1]
+    status, consent = stack.json("POST", "/api/finance/consents", {
+        "institution_id": "bank-qrcb" if winner == "bank-qrcb-client" else "bank-qdccb", "scope": "credit_report",
+        "demand_id": first["id"], "expires_at": "2027-06-30T00:00:00+08:00"}, keyed(enterprise))
+    assert status == 201, consent
+    assert institution["enterprise_uscc"] == "91370202MA3C4R7K75"
+    status, got = stack.json("GET", report, headers=auth)
+    assert status == 200 and got["report"]["subject"]["uscc"] == "91370202MA3C4R7K75", got
+    assert stack.json("GET", report, headers=loser)[0] == 404  # the other bank: not its demand
+    status, pdf, headers = stack.request("GET", report + "?format=pdf", headers={**auth, "Accept": "application/pdf"})
+    assert status == 200 and pdf.startswith(b"%PDF-")
+    number, digest = headers["X-Report-No"], headers["X-Report-SHA256"]
+    assert f"/api/credit-reports/{number}/verify?sha256={digest}".encode() in pdf  # what its QR code and link carry
+    status, verified = stack.json("GET", f"/api/credit-reports/{number}/verify?sha256={digest}")
+    assert status == 200 and verified["issued"] is True and verified["sha256_matches"] is True
+    status, forged = stack.json("GET", f"/api/credit-reports/{number}/verify?sha256={'0' * 64}")
+    assert forged["sha256_matches"] is False
 
 
 def cursor_of(cursor: str) -> str:
