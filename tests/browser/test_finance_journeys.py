@@ -237,3 +237,109 @@ def test_a_demand_claimed_read_under_consent_and_a_verified_report(running, sign
     assert matches == "SHA-256 一致：报告内容与平台出具的一致。"
     assert verify.locator("[data-testid=differs]").count() == 0
     checked(verify, "verify")
+
+
+def test_statistics_and_snapshot_runs_pages(running, sign_in):
+    """A bank's claim shows in 融资统计 (its row, the charts, by district); the city's admin takes last
+    month's credit snapshots from 信用快照 and sees the run completed once the stack's job runner has
+    drained the queue; a district's admin is not offered the snapshots page."""
+    import time
+
+    from tests.local.test_finance_http import signed_in
+
+    # 1. 青岛银行's client claims a demand the enterprise posted, and records contacted and approved.
+    # (The first test's claim was 青岛农商银行's: this bank's row counts this claim alone.)
+    bank_id, bank_name, client = "bank-qdccb", "青岛银行", "bank-qdccb-client"
+    auditor = signed_in(running, "auditor-city")
+    status, before = running.json("GET", f"/api/finance/stats?by=bank&period={qingdao_month()}", headers=auditor)
+    assert status == 200, before
+    claimed_before = next((row["claimed"] for row in before["items"] if row["key"] == bank_id), 0)
+    enterprise = signed_in(running, ENTERPRISE)
+    status, demand = running.json("POST", "/api/finance/demands", {"amount_fen": 30_000_000, "term_months": 12,
+                                                                  "purpose": "支付原材料采购款", "guarantee": "credit"}, keyed(enterprise))
+    assert status == 201, demand
+    bank = client_token(running, client)
+    find_in_feed(running, bank, demand["id"])
+    status, claimed = running.json("POST", f"/api/bank/v1/demands/{demand['id']}/claim", headers=keyed(bank))
+    assert status == 200, claimed
+    outcomes = f"/api/bank/v1/demands/{demand['id']}/outcomes"
+    for step in ({"status": "contacted"},
+                 {"status": "approved", "amount_fen": 20_000_000, "annual_rate_bp": 385, "term_months": 12}):
+        status, answer = running.json("POST", outcomes, step, keyed(bank))
+        assert status == 200, answer
+
+    # 2. 融资统计 as the city's auditor: the bank's row, the charts, and the rows by district.
+    page = sign_in("auditor-city", "/workbench/finance/stats")
+    row = page.locator(f"[data-testid=finance-stats-table] tbody tr[data-key={bank_id}]")
+    row.wait_for()
+    assert bank_name in row.locator("th").inner_text()
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0].strip() == str(claimed_before + 1), cells  # the first column is 认领数
+    assert cells[1].strip() != "0" and cells[2].strip() != "0", cells  # contacted, approved
+    page.locator(".stats-chart svg").first.wait_for()
+    assert page.locator(".stats-chart").count() == 2
+    assert page.locator(".stats-chart svg rect, .stats-chart svg path").count() > 0
+    assert page.locator("a[href='/workbench/finance/snapshots']").count() == 1  # the city's auditor reads the runs
+    checked(page, "stats-by-bank")
+    with page.expect_response(lambda r: "/api/finance/stats" in r.url and "by=district" in r.url) as answer:
+        page.locator("label", has=page.locator("input[name=finance-stats-by][value=district]")).click()
+    assert answer.value.status == 200, answer.value.text()
+    page.locator("[data-testid=finance-stats-table] tbody tr[data-key='370202']").wait_for()  # 正日新 is in 市南区
+    assert page.locator(f"[data-testid=finance-stats-table] tbody tr[data-key={bank_id}]").count() == 0
+    assert page.locator("[data-testid=finance-stats-table] tbody tr[data-key='370202'] td").first.inner_text().strip() != "0"
+    page.locator(".stats-chart svg").first.wait_for()
+    checked(page, "stats-by-district")
+
+    # 3. 信用快照 as the city's admin: take last month's snapshots, confirm, and wait for the run.
+    admin = signed_in(running, "admin-city")
+    page = sign_in("admin-city", "/workbench/finance/snapshots")
+    page.locator("[data-testid=snapshots-queues]").wait_for()
+    page.locator("[data-testid=snapshots-run-again]").click()
+    confirm = page.locator("[data-testid=snapshots-run-confirm]")
+    confirm.wait_for()
+    no_serious_violations(page)
+    with page.expect_response(posted_to("/api/finance/snapshots/run")) as answer:
+        confirm.click()
+    assert answer.value.status == 202, answer.value.text()
+    month = answer.value.json()["month"]
+    started = page.locator("[data-testid=snapshots-started]")
+    started.wait_for()
+    assert month in started.inner_text()
+    deadline = time.monotonic() + 60
+    run = None
+    while time.monotonic() < deadline:
+        status, runs = running.json("GET", "/api/finance/snapshots", headers=admin)
+        assert status == 200, runs
+        run = next((r for r in runs["items"] if r["month"] == month), None)
+        if run and run["status"] != "running":
+            break
+        time.sleep(1)
+    assert run and run["status"] == "completed", run
+    with page.expect_response(lambda r: r.url.endswith("/api/finance/snapshots") and r.request.method == "GET"):
+        page.locator("[data-testid=snapshots-reload]").click()
+    shown = page.locator(f"[data-testid=snapshot-run][data-month='{month}'][data-status=completed]")
+    shown.wait_for()
+    assert shown.locator("[data-testid=snapshot-status]").inner_text().strip() == "已完成"
+    assert int(shown.locator("[data-testid=snapshot-written]").get_attribute("data-written")) > 0
+    chains = f"{run['chains']} / {run['chains']}"
+    assert chains in shown.locator("[data-testid=snapshot-progress]").inner_text()
+    assert shown.locator("[data-testid=snapshot-failures]").count() == 0
+    assert runs["dead_letter_queue"] in page.locator("[data-testid=snapshots-queues]").inner_text()
+    checked(page, "snapshots")
+
+    # 4. A district's admin is offered neither the link nor the page's data.
+    page = sign_in("admin-laoshan", "/workbench/finance/stats")
+    page.locator(".workbench-nav").wait_for()
+    assert page.locator(".workbench-nav a[href='/workbench/finance/stats']").count() == 1
+    assert page.locator("a[href='/workbench/finance/snapshots']").count() == 0
+    page.goto(f"{running.url}/workbench/finance/snapshots")
+    page.locator("h1#finance-snapshots-title").wait_for()
+    assert "信用快照覆盖全市" in page.locator("[role=note]").inner_text()
+    assert page.locator("[data-testid=snapshots-run-again]").count() == 0
+
+
+def qingdao_month() -> str:
+    """This month in Qingdao, as the statistics page opens on it (Beijing time, UTC+8, no DST)."""
+    from datetime import datetime, timedelta, timezone
+
+    return (datetime.now(timezone.utc) + timedelta(hours=8)).strftime("%Y-%m")

@@ -22,6 +22,10 @@ export const POLICY_STATS_ROLES = QUEUE_ROLES
 export const FINANCE_DEMAND_ROLES = ['staff', 'admin'] as const
 /** The financing platform's statistics (GET /api/finance/stats): the city's readers, or a district's for itself. */
 export const FINANCE_STATS_ROLES = ['staff', 'supervisor', 'admin', 'auditor'] as const
+/** The monthly credit snapshot runs (GET /api/finance/snapshots): the city's readers only (a district's get 403). */
+export const FINANCE_SNAPSHOT_ROLES = ['supervisor', 'admin', 'auditor'] as const
+/** Who takes last month's snapshots again (POST /api/finance/snapshots/run): the city's admin. */
+export const FINANCE_SNAPSHOT_RUN_ROLES = ['admin'] as const
 /** Who sees the workbench link in the header. */
 export const WORKBENCH_ROLES = QUEUE_ROLES
 

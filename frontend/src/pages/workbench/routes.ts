@@ -77,6 +77,12 @@ export const workbenchRoutes: RouteRecordRaw[] = [
     meta: { titleKey: 'financeStats.title', requiresAuth: true },
   },
   {
+    path: '/workbench/finance/snapshots',
+    name: 'workbench-finance-snapshots',
+    component: () => import('./FinanceSnapshotsPage.vue'),
+    meta: { titleKey: 'financeSnapshots.title', requiresAuth: true },
+  },
+  {
     path: '/workbench/reveal/:id',
     name: 'workbench-reveal',
     component: () => import('./RevealPage.vue'),
