@@ -62,3 +62,19 @@ export function useWordOr(): (key: string, fallback: string) => string {
   const { t, te } = useI18n()
   return (key, fallback) => (te(key) ? t(key) : fallback)
 }
+
+/** The last moment a window is open, in words: windows and deadlines end exclusively (API.md), so an end
+ * at 00:00 in Qingdao means "through the day before", shown as that day; any other end, as date and time.
+ * (A notice open "至 12/08 00:00" reads as one day too long.) */
+export function useWindowEnd(): (exclusiveEnd: string) => string {
+  const { d } = useI18n()
+  return (exclusiveEnd) => {
+    const end = new Date(exclusiveEnd)
+    return atQingdaoMidnight(end) ? d(new Date(end.getTime() - 1), 'short') : d(end, 'long')
+  }
+}
+
+export function atQingdaoMidnight(moment: Date): boolean {
+  // Qingdao keeps UTC+8 all year: midnight there is 16:00 UTC.
+  return moment.getUTCHours() === 16 && moment.getUTCMinutes() === 0 && moment.getUTCSeconds() === 0 && moment.getUTCMilliseconds() === 0
+}
