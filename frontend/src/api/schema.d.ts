@@ -3530,6 +3530,13 @@ export interface components {
             /** Section */
             section: string;
             /**
+             * Section Zh
+             * @description the report section's title
+             */
+            section_zh: string;
+            /** Section En */
+            section_en: string;
+            /**
              * Change
              * @enum {string}
              */

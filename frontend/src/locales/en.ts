@@ -1260,6 +1260,22 @@ const en: Messages = {
   },
   creditReport: {
     title: 'My credit report',
+    snapshots: {
+      title: 'Monthly credit snapshots',
+      intro: "On the 1st of each month the platform keeps your credit report as it stood at the end of the month before, chained by its SHA-256 digest to the previous month's snapshot: changing any of them would show. Each snapshot lists what changed since the month before.",
+      empty: 'No monthly snapshots yet: the first is taken on the 1st of next month.',
+      month: 'End of {month}',
+      previous: "Previous month's digest",
+      first: 'The first snapshot',
+      takenAt: 'Taken at',
+      unchanged: 'Nothing changed since the month before.',
+      changes: 'Changes since the month before',
+      change: {
+        added: '{section}: one item added',
+        changed: '{section}: one item changed',
+        removed: '{section}: one item removed',
+      },
+    },
     intro:
       "The credit report is composed in real time from your enterprise profile, public credit data imported from the authorities and the platform's own records; every item says where it came from and the date it describes. Each generation issues a new report with its own number and SHA-256 digest, which anyone can verify by the number or the QR code on the report.",
     generate: 'Generate credit report',

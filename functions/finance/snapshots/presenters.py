@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from functions.finance.reports.compose import SECTION_WORDS
 from functions.finance.snapshots import service
 from functions.finance.snapshots.models import CreditSnapshot, SnapshotRun
 from functions.finance.snapshots.schemas import (
@@ -54,8 +55,13 @@ def own_snapshots(caller: Principal, uscc: str) -> list[CreditSnapshot]:
     return list(CreditSnapshot.query(caller.org_id, scan_index_forward=False, limit=SNAPSHOTS_SHOWN))
 
 
+def change(c: dict) -> SnapshotChangeOut:
+    zh, en = SECTION_WORDS.get(c["section"], (c["section"], c["section"]))
+    return SnapshotChangeOut(entry=c["entry"], section=c["section"], section_zh=zh, section_en=en, change=c["change"])
+
+
 def snapshots(items: list[CreditSnapshot]) -> CreditSnapshotsOut:
     return CreditSnapshotsOut(items=[
         CreditSnapshotOut(month=s.month, sha256=s.sha256, previous_month=s.previous_month, previous_sha256=s.previous_sha256,
-                          size=int(s.size), changes=[SnapshotChangeOut(**c) for c in (s.changes or [])],
+                          size=int(s.size), changes=[change(c) for c in (s.changes or [])],
                           written_at=_at(s.written_at)) for s in items])

@@ -49,6 +49,8 @@ class SnapshotStartOut(Schema):
 class SnapshotChangeOut(Schema):
     entry: str = Field(description="<section>:<the entry's own key>")
     section: str
+    section_zh: str = Field(description="the report section's title")
+    section_en: str
     change: Literal["added", "changed", "removed"]
 
 

@@ -134,4 +134,39 @@ describe('my credit report page', () => {
     expect(wrapper.find('[data-section="penalty"] h3').text()).toBe('Administrative penalties')
     wrapper.unmount()
   })
+
+  it('lists my monthly snapshots, each chained to the month before, with what changed in words', async () => {
+    const SNAPSHOTS = `GET /api/enterprises/${USCC}/credit-snapshots`
+    const change = { entry: 'penalty:penalty#罚2', section: 'penalty', section_zh: '行政处罚', section_en: 'Administrative penalties', change: 'added' }
+    signedInAs(BLUESEA_ME, {
+      [SNAPSHOTS]: {
+        body: {
+          items: [
+            { month: '2026-11', sha256: 'b'.repeat(64), previous_month: '2026-10', previous_sha256: 'c'.repeat(64), size: 3100,
+              changes: [change], written_at: '2026-11-30T17:05:00Z' },
+            { month: '2026-10', sha256: 'c'.repeat(64), previous_month: null, previous_sha256: null, size: 3000, changes: [],
+              written_at: '2026-10-31T17:05:00Z' },
+          ],
+        },
+      },
+    })
+    const { wrapper } = await renderApp('/finance/credit-report', { token: 'token-bluesea' })
+    await flushPromises()
+    const items = wrapper.findAll('[data-testid="snapshot"]')
+    expect(items).toHaveLength(2)
+    expect(items[0]!.text()).toContain('2026-11 月末')
+    expect(items[0]!.text()).toContain(`2026-10 · ${'c'.repeat(64)}`)
+    expect(items[0]!.find('[data-testid="snapshot-change"]').text()).toBe('行政处罚：新增一项')
+    expect(items[1]!.text()).toContain('首份快照')
+    expect(items[1]!.text()).toContain('与上月相比没有变化。')
+    wrapper.unmount()
+  })
+
+  it('says when there are no snapshots yet', async () => {
+    signedInAs(BLUESEA_ME, { [`GET /api/enterprises/${USCC}/credit-snapshots`]: { body: { items: [] } } })
+    const { wrapper } = await renderApp('/finance/credit-report', { token: 'token-bluesea' })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="credit-snapshots"]').text()).toContain('尚无月度快照')
+    wrapper.unmount()
+  })
 })
