@@ -8,6 +8,8 @@ const en: Messages = {
     skipToContent: 'Skip to main content',
     otherLanguage: '中文',
     otherLanguageLabel: '切换到中文',
+    menu: 'Menu',
+    pageLinks: 'Pages',
     signIn: 'Sign in',
     signOut: 'Sign out',
     userLabel: 'Signed in as',

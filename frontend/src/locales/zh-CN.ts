@@ -6,6 +6,8 @@ const zhCN = {
     skipToContent: '跳到主要内容',
     otherLanguage: 'English',
     otherLanguageLabel: 'Switch to English',
+    menu: '菜单',
+    pageLinks: '页面导航',
     signIn: '登录',
     signOut: '退出登录',
     userLabel: '当前用户',
