@@ -37,13 +37,19 @@ def stage(app, seeded, client, token, clock):
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket=get_settings().bucket_name)
     jobs = {job.name: job for job in list_jobs(app)}
+    tokens: dict[str, str] = {}
+
+    def token_of(user: str) -> str:  # once per person: signing in is not part of a route's cost
+        if user not in tokens:
+            tokens[user] = token(user)
+        return tokens[user]
 
     class Stage:
         def schedule(self):
             return run_scheduled(app, jobs["start_credit_snapshots"], clock.now(), "us-east-1")
 
         def start(self, user="admin-city"):
-            return client.http.post("/api/finance/snapshots/run", headers=json_headers(token(user)))
+            return client.http.post("/api/finance/snapshots/run", headers=json_headers(token_of(user)))
 
         def drain(self) -> dict[str, int]:
             total = {"seen": 0, "changed": 0, "failed": 0}
@@ -66,10 +72,10 @@ def stage(app, seeded, client, token, clock):
             return found
 
         def runs(self, user="admin-city"):
-            return client.http.get("/api/finance/snapshots", headers=bearer(token(user)))
+            return client.http.get("/api/finance/snapshots", headers=bearer(token_of(user)))
 
         def mine(self, user="ent-zhengrixin", uscc=ZHENGRIXIN):
-            return client.http.get(f"/api/enterprises/{uscc}/credit-snapshots", headers=bearer(token(user)))
+            return client.http.get(f"/api/enterprises/{uscc}/credit-snapshots", headers=bearer(token_of(user)))
 
     return Stage()
 
@@ -208,3 +214,32 @@ def test_who_may_see_and_start_the_runs(stage):
     assert_problem(stage.mine("ent-bluesea-soft"), 404)
     assert_problem(stage.mine("admin-city"), 403)
 
+
+
+def test_call_budgets_of_the_routes_and_of_a_page(stage, dynamo_calls, clock):
+    """What a route or a page of the queue costs in DynamoDB calls: deterministic, so held here."""
+    from functions.finance.snapshots import service
+
+    stage.schedule()
+    stage.drain()
+    stage.runs(), stage.mine()  # tokens and first reads out of the count
+    dynamo_calls.reset()
+    assert stage.runs().status_code == 200
+    assert dynamo_calls.by_operation == {"Query": 1}, dynamo_calls.by_operation
+    dynamo_calls.reset()
+    assert stage.mine().status_code == 200
+    assert dynamo_calls.by_operation == {"Query": 1}, dynamo_calls.by_operation
+
+    # A page of next month for 市南区's 91…M range (正日信 alone, chained to October): the run, the
+    # range's page, this and last month's snapshots, the report's three Queries (credit items, paid
+    # awards, demands), the transaction of its record and the counters, and the completion's update.
+    from functions.finance.snapshots.models import SnapshotRun
+
+    clock.advance(days=20)
+    SnapshotRun(month="2026-11", as_of="2026-11-30T16:00:00Z", started_at="2026-12-10T02:00:00Z", chains=198).save()
+    dynamo_calls.reset()
+    result = service.snapshot_page({"month": "2026-11", "district": "370202", "segment": 6, "cursor": None, "page": 1},
+                                   clock.now())
+    assert result == {"seen": 1, "written": 1, "next": False}
+    assert dynamo_calls.by_operation == {"GetItem": 1, "Query": 4, "BatchGetItem": 1, "TransactWriteItems": 1,
+                                         "UpdateItem": 1}, dynamo_calls.by_operation
