@@ -1272,10 +1272,11 @@ const en: Messages = {
       takenAt: 'Taken at',
       unchanged: 'Nothing changed since the month before.',
       changes: 'Changes since the month before',
+      firstKept: 'The first snapshot: {n} items kept.',
       change: {
-        added: '{section}: one item added',
-        changed: '{section}: one item changed',
-        removed: '{section}: one item removed',
+        added: '{section}: one item added | {section}: {n} items added',
+        changed: '{section}: one item changed | {section}: {n} items changed',
+        removed: '{section}: one item removed | {section}: {n} items removed',
       },
     },
     intro:
@@ -1446,7 +1447,7 @@ const en: Messages = {
       theInstitution: 'The institution',
       published: 'Demand posted: {amount} for {term} months (channel: {channel})',
       merged: 'The same matter came in again through {channel} ({amount}) and was merged into this demand',
-      claimed: '{institution} claimed the demand and must contact you by {contactBy}',
+      claimed: '{institution} claimed the demand and must contact you by {contactBy} (inclusive)',
       contacted: '{institution} contacted you',
       approved: '{institution} approved: {amount} at an annual rate of {rate} for {term} months',
       disbursed: '{institution} disbursed {amount}',

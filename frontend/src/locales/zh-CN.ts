@@ -1263,10 +1263,11 @@ const zhCN = {
       takenAt: '留存时间',
       unchanged: '与上月相比没有变化。',
       changes: '与上月相比的变化',
+      firstKept: '首份快照，留存 {n} 项信息。',
       change: {
-        added: '{section}：新增一项',
-        changed: '{section}：一项有变化',
-        removed: '{section}：减少一项',
+        added: '{section}：新增 {n} 项',
+        changed: '{section}：{n} 项有变化',
+        removed: '{section}：减少 {n} 项',
       },
     },
     intro:
@@ -1437,7 +1438,7 @@ const zhCN = {
       theInstitution: '金融机构',
       published: '发布融资需求：{amount}，期限 {term} 个月（来源：{channel}）',
       merged: '同一事项经{channel}再次提交（{amount}），已合并到本需求',
-      claimed: '{institution}已接单，须在 {contactBy} 前与您联系',
+      claimed: '{institution}已接单，须在 {contactBy}（含）之前与您联系',
       contacted: '{institution}已与您联系',
       approved: '{institution}已审批：{amount}，年利率 {rate}，期限 {term} 个月',
       disbursed: '{institution}已放款 {amount}',

@@ -142,8 +142,11 @@ describe('my credit report page', () => {
       [SNAPSHOTS]: {
         body: {
           items: [
+            { month: '2026-12', sha256: 'd'.repeat(64), previous_month: '2026-11', previous_sha256: 'b'.repeat(64), size: 3100,
+              changes: [], written_at: '2026-12-31T17:05:00Z' },
             { month: '2026-11', sha256: 'b'.repeat(64), previous_month: '2026-10', previous_sha256: 'c'.repeat(64), size: 3100,
-              changes: [change], written_at: '2026-11-30T17:05:00Z' },
+              changes: [change, { ...change, entry: 'penalty:penalty#罚3' }, { ...change, entry: 'penalty:penalty#罚1', change: 'changed' }],
+              written_at: '2026-11-30T17:05:00Z' },
             { month: '2026-10', sha256: 'c'.repeat(64), previous_month: null, previous_sha256: null, size: 3000, changes: [],
               written_at: '2026-10-31T17:05:00Z' },
           ],
@@ -153,12 +156,13 @@ describe('my credit report page', () => {
     const { wrapper } = await renderApp('/finance/credit-report', { token: 'token-bluesea' })
     await flushPromises()
     const items = wrapper.findAll('[data-testid="snapshot"]')
-    expect(items).toHaveLength(2)
+    expect(items).toHaveLength(3)
+    expect(items[0]!.text()).toContain('与上月相比没有变化。')
+    items.shift()
     expect(items[0]!.text()).toContain('2026-11 月末')
     expect(items[0]!.text()).toContain(`2026-10 · ${'c'.repeat(64)}`)
-    expect(items[0]!.find('[data-testid="snapshot-change"]').text()).toBe('行政处罚：新增一项')
-    expect(items[1]!.text()).toContain('首份快照')
-    expect(items[1]!.text()).toContain('与上月相比没有变化。')
+    expect(items[0]!.findAll('[data-testid="snapshot-change"]').map((li) => li.text())).toEqual(['行政处罚：新增 2 项', '行政处罚：1 项有变化'])
+    expect(items[1]!.text()).toContain('首份快照，留存 0 项信息。')
     wrapper.unmount()
   })
 
