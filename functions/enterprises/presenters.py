@@ -16,7 +16,7 @@ from functions.enterprises.schemas import (
 )
 from functions.enterprises.service import LIST_FIELDS, TEXT_FIELDS, ProfileView, SettingsView
 from functions.refdata.divisions import BY_CODE
-from functions.shared.clock import parse_instant
+from functions.shared.clock import parse_optional_instant
 
 
 def _sourced(name: str, fact: Fact | None):
@@ -44,10 +44,10 @@ def profile(view: ProfileView) -> EnterpriseProfileOut:
                                 possible=list(view.size.possible)),
         years_since_founding=view.years_since_founding,
         version=view.version,
-        updated_at=parse_instant(view.updated_at) if view.updated_at else None,
+        updated_at=parse_optional_instant(view.updated_at),
     )
 
 
 def settings(view: SettingsView) -> NotificationSettingsOut:
     return NotificationSettingsOut(uscc=view.uscc, policy_alerts=view.policy_alerts, topics=list(view.topics),
-                                   updated_at=parse_instant(view.updated_at) if view.updated_at else None)
+                                   updated_at=parse_optional_instant(view.updated_at))

@@ -16,11 +16,7 @@ from functions.finance.schemas import (
     DemandEventOut,
 )
 from functions.shared.audit import AuditRecord
-from functions.shared.clock import isoformat_utc, parse_instant
-
-
-def _at(stamp: str | None):
-    return parse_instant(stamp) if stamp else None
+from functions.shared.clock import isoformat_utc, parse_instant, parse_optional_instant
 
 
 def event(record: AuditRecord) -> DemandEventOut:
@@ -41,7 +37,7 @@ def demand(view: DemandView, duplicate: bool = False) -> DemandOut:
     return DemandOut(id=d.demand_id, enterprise_uscc=d.enterprise_uscc, enterprise_name=d.enterprise_name, district=d.district,
                      amount_fen=int(d.amount_fen), term_months=int(d.term_months), purpose=d.purpose, guarantee=d.guarantee,
                      channels=list(d.channels), status=d.status, created_at=parse_instant(d.created_at), claimed_by=d.claimed_by,
-                     claimed_branch_name=branch_name(d.claimed_by, d.claimed_branch), claimed_at=_at(d.claimed_at), outcome=d.outcome, reason=d.reason, releases=int(d.releases or 0),
+                     claimed_branch_name=branch_name(d.claimed_by, d.claimed_branch), claimed_at=parse_optional_instant(d.claimed_at), outcome=d.outcome, reason=d.reason, releases=int(d.releases or 0),
                      duplicate=duplicate, events=[event(r) for r in view.records])
 
 
@@ -61,15 +57,15 @@ def claimed(d: Demand, contact_by: str | None) -> ClaimedDemandOut:
     return ClaimedDemandOut(id=d.demand_id, enterprise_uscc=d.enterprise_uscc, enterprise_name=d.enterprise_name,
                             district=d.district, industry_code=d.industry_code, size_class=d.size_class,
                             amount_fen=int(d.amount_fen), term_months=int(d.term_months), purpose=d.purpose,
-                            guarantee=d.guarantee, status=d.status, claimed_at=_at(d.claimed_at), branch_id=d.claimed_branch,
-                            contact_by=_at(contact_by), outcome=d.outcome, reason=d.reason)
+                            guarantee=d.guarantee, status=d.status, claimed_at=parse_optional_instant(d.claimed_at), branch_id=d.claimed_branch,
+                            contact_by=parse_optional_instant(contact_by), outcome=d.outcome, reason=d.reason)
 
 
 def consent(c: Consent, now: datetime) -> ConsentOut:
     live = not c.revoked_at and c.expires_at > isoformat_utc(now)
     return ConsentOut(id=c.consent_id, institution_id=c.institution_id, scope=c.scope, demand_id=c.demand_id,
                       standing=bool(c.standing), granted_at=parse_instant(c.granted_at), expires_at=parse_instant(c.expires_at),
-                      revoked_at=_at(c.revoked_at), live=live)
+                      revoked_at=parse_optional_instant(c.revoked_at), live=live)
 
 
 def data_read(record: AuditRecord) -> DataReadOut:

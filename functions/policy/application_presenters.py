@@ -37,12 +37,8 @@ from functions.policy.application_schemas import (
     StepOut,
 )
 from functions.policy.applications import ApplicationView
-from functions.shared.clock import parse_instant
+from functions.shared.clock import parse_instant, parse_optional_instant
 from functions.shared.pagination import encode_cursor
-
-
-def _at(stamp: str | None):
-    return parse_instant(stamp) if stamp else None
 
 
 def steps(app: Application, clocks: dict) -> list[StepOut]:
@@ -51,7 +47,7 @@ def steps(app: Application, clocks: dict) -> list[StepOut]:
     status, stage = app.status, int(app.stage)
     past_review = status in (APPROVED, IN_NOTICE, AWARDED, PAID) or (status == DECLINED and stage >= len(app.stages))
     found = [StepOut(step="submitted", name=None, owner=app.enterprise_uscc, state="skipped" if app.no_application else "done",
-                     due=None, done_at=None if app.no_application else _at(app.submitted_at))]
+                     due=None, done_at=None if app.no_application else parse_optional_instant(app.submitted_at))]
     for i, spec in enumerate(app.stages or []):
         clock = clocks.get(f"review:{i}")
         decided = next((d for d in reversed(app.decisions or []) if d.get("stage") == i), None)
@@ -66,20 +62,20 @@ def steps(app: Application, clocks: dict) -> list[StepOut]:
         else:
             state = "done" if decided and i == stage else "skipped"
         found.append(StepOut(step="review", name=spec["name"], owner=spec["unit_id"], state=state,
-                             due=_at(clock.due) if clock is not None else None,
-                             done_at=_at(decided["at"]) if decided and state == "done" else None,
+                             due=parse_optional_instant(clock.due) if clock is not None else None,
+                             done_at=parse_optional_instant(decided["at"]) if decided and state == "done" else None,
                              breached=bool(clock is not None and clock.is_breached)))
     notice_state = ("done" if status in (AWARDED, PAID) else "current" if status == IN_NOTICE
                     else "waiting" if status in (IN_REVIEW, RETURNED, APPROVED) else "skipped")
-    found.append(StepOut(step="notice", name=None, owner=app.department_id, state=notice_state, due=_at(app.notice_closes_at),
-                         done_at=_at(app.notice_closes_at) if notice_state == "done" else None))
+    found.append(StepOut(step="notice", name=None, owner=app.department_id, state=notice_state, due=parse_optional_instant(app.notice_closes_at),
+                         done_at=parse_optional_instant(app.notice_closes_at) if notice_state == "done" else None))
     pay = clocks.get("pay")
     pay_state = ("done" if status == PAID else "current" if status == AWARDED
                  else "waiting" if status in (IN_REVIEW, RETURNED, APPROVED, IN_NOTICE) else "skipped")
     last_payment = (app.payments or [{}])[-1].get("recorded_at")
     found.append(StepOut(step="payment", name=None, owner=app.department_id, state=pay_state,
-                         due=_at(pay.due) if pay is not None else None,
-                         done_at=_at(last_payment) if pay_state == "done" else None,
+                         due=parse_optional_instant(pay.due) if pay is not None else None,
+                         done_at=parse_optional_instant(last_payment) if pay_state == "done" else None,
                          breached=bool(pay is not None and pay.is_breached)))
     return found
 
@@ -121,7 +117,7 @@ def page(found: tuple[list[Application], dict | None]) -> ApplicationPageOut:
 def notice(n: PublicNotice) -> PolicyNoticeOut:
     return PolicyNoticeOut(id=n.notice_id, project_id=n.project_id, project_title=n.project_title, department_id=n.department_id,
                      status=n.status, working_days=int(n.working_days), opened_at=parse_instant(n.opened_at),
-                     closes_at=parse_instant(n.closes_at), closed_at=_at(n.closed_at), open_objections=int(n.open_objections or 0),
+                     closes_at=parse_instant(n.closes_at), closed_at=parse_optional_instant(n.closed_at), open_objections=int(n.open_objections or 0),
                      entries=[PolicyNoticeEntryOut(**e) for e in n.entries])
 
 
@@ -133,7 +129,7 @@ def notices(found: tuple[list[PublicNotice], dict | None]) -> PolicyNoticePageOu
 def objection(o: Objection, with_phone: bool) -> ObjectionOut:
     return ObjectionOut(id=o.objection_id, notice_id=o.notice_id, application_id=o.application_id, by_name=o.by_name,
                         phone=o.phone if with_phone else None, reason=o.reason, status=o.status, response=o.response,
-                        at=parse_instant(o.at), resolved_at=_at(o.resolved_at))
+                        at=parse_instant(o.at), resolved_at=parse_optional_instant(o.resolved_at))
 
 
 def awards(found: tuple[list[dict], dict | None]) -> AwardPageOut:

@@ -7,14 +7,14 @@ from functions.policy.schemas import (
     MatchOut, RelatedOut, SearchHitOut, SearchOut, VersionOut, VersionsOut,
 )
 from functions.policy.service import ItemView, status_of, today
-from functions.shared.clock import parse_instant
+from functions.shared.clock import parse_instant, parse_optional_instant
 
 
 def item(view: ItemView) -> ItemOut:
     on = today()
     return ItemOut(
         id=view.item.item_id, kind=view.item.kind, status=view.status, version=int(view.item.published_version),
-        published_at=parse_instant(view.item.published_at) if view.item.published_at else None, content=view.content,
+        published_at=parse_optional_instant(view.item.published_at), content=view.content,
         related=[RelatedOut(id=r.item_id, kind=r.kind, title=r.content.get("title", ""), status=status_of(r.kind, r.content, on))
                  for r in view.related],
     )
@@ -75,5 +75,5 @@ def editable(found: PolicyItem) -> EditableOut:
     return EditableOut(id=found.item_id, kind=found.kind, department_id=found.department_id,
                        content=found.draft or found.content or {}, has_draft=found.draft is not None,
                        published_version=int(found.published_version), status=list_status(found, today()),
-                       withdrawn_at=parse_instant(found.withdrawn_at) if found.withdrawn_at else None,
+                       withdrawn_at=parse_optional_instant(found.withdrawn_at),
                        withdrawn_reason=found.withdrawn_reason, updated_at=parse_instant(found.updated_at))

@@ -68,6 +68,11 @@ def isoformat_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def parse_optional_instant(value: str | None) -> datetime | None:
+    """`parse_instant` of a stamp that may be missing (an optional attribute): None for none."""
+    return parse_instant(value) if value else None
+
+
 def parse_instant(value: str) -> datetime:
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is None:

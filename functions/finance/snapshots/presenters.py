@@ -1,8 +1,6 @@
 """Snapshot runs and snapshots as the API answers them; who may see them."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from functions.finance.reports.compose import SECTION_WORDS
 from functions.finance.snapshots import service
 from functions.finance.snapshots.models import CreditSnapshot, SnapshotRun
@@ -17,6 +15,7 @@ from functions.finance.snapshots.schemas import (
 from functions.identity.principal import Principal
 from functions.refdata.divisions import CITY
 from functions.shared import queues
+from functions.shared.clock import parse_optional_instant
 from functions.shared.errors import Forbidden, NotFound
 
 SNAPSHOTS_SHOWN = 24  # two years of months
@@ -27,21 +26,17 @@ def require_city(caller: Principal) -> None:
         raise Forbidden("The credit snapshots cover the whole city: they are for the city's admins, auditors and supervisors.")
 
 
-def _at(stamp: str | None) -> datetime | None:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
-
-
 def run(item: SnapshotRun) -> SnapshotRunOut:
     done = len(item.chains_done or ())
     status = "completed" if item.completed_at else "failed" if item.failed_pages else "running"
     return SnapshotRunOut(
-        month=item.month, as_of=_at(item.as_of), started_at=_at(item.started_at), last_started_at=_at(item.last_started_at),
+        month=item.month, as_of=parse_optional_instant(item.as_of), started_at=parse_optional_instant(item.started_at), last_started_at=parse_optional_instant(item.last_started_at),
         starts=int(item.starts or 0), chains=int(item.chains or 0), chains_done=done, written=int(item.written or 0),
         first=int(item.first or 0), unchanged=int(item.unchanged or 0), pages=int(item.pages or 0),
         failed_pages=int(item.failed_pages or 0),
-        failures=[SnapshotFailureOut(district=f.district, segment=int(f.segment or 0), page=int(f.page), error=f.error, at=_at(f.at))
+        failures=[SnapshotFailureOut(district=f.district, segment=int(f.segment or 0), page=int(f.page), error=f.error, at=parse_optional_instant(f.at))
                   for f in (item.failures or [])],
-        completed_at=_at(item.completed_at), status=status)
+        completed_at=parse_optional_instant(item.completed_at), status=status)
 
 
 def runs(items: list[SnapshotRun]) -> SnapshotRunsOut:
@@ -64,4 +59,4 @@ def snapshots(items: list[CreditSnapshot]) -> CreditSnapshotsOut:
     return CreditSnapshotsOut(items=[
         CreditSnapshotOut(month=s.month, sha256=s.sha256, previous_month=s.previous_month, previous_sha256=s.previous_sha256,
                           size=int(s.size), changes=[change(c) for c in (s.changes or [])],
-                          written_at=_at(s.written_at)) for s in items])
+                          written_at=parse_optional_instant(s.written_at)) for s in items])
